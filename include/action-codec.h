@@ -1,0 +1,39 @@
+/*
+ * action-codec.h -- actions to and from journal rows: the arguments of a
+ * struct model_action as a JSON object, and a decoded row that owns its
+ * strings so it can be replayed any number of times.
+ */
+#ifndef PODIUM_ACTION_CODEC_H
+#define PODIUM_ACTION_CODEC_H
+
+#include <stdbool.h>
+
+#include "model.h"
+#include "store.h"
+
+/* A journal row decoded: the action, its owned strings, its bookkeeping. */
+struct action_record {
+	struct model_action action; /* speaker strings point into the fields below */
+	char *name;
+	char *org;
+	char *lang;
+	char *ext_id;
+	char origin[16];
+	bool undone;
+};
+
+/* The arguments of an action as JSON object text (malloc'd). */
+char *action_codec_encode(const struct model_action *a);
+
+/* Decode a journal row; -1 with *cause if it is not a valid action. */
+int action_codec_decode(const struct store_row *row, struct action_record *out,
+    char **cause);
+
+/* Fill a record from an action, copying its strings. */
+void action_codec_copy(const struct model_action *a, const char *origin,
+    struct action_record *out);
+
+/* Free the strings a record owns (not the record itself). */
+void action_codec_finish(struct action_record *r);
+
+#endif /* PODIUM_ACTION_CODEC_H */

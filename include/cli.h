@@ -1,0 +1,40 @@
+/*
+ * cli.h -- the command line: each `podium COMMAND` is a function taking
+ * its own argv, and every error reaches stderr as "podium: error: ...".
+ * Exit codes: 0 success, 1 runtime error, 2 bad usage.
+ */
+#ifndef PODIUM_CLI_H
+#define PODIUM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define CLI_OK 0
+#define CLI_FAIL 1
+#define CLI_USAGE 2
+
+/* Print "podium: error: ..." and return code. */
+int cli_error(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Print a cause string as an error, free it, and return CLI_FAIL. */
+int cli_fail(char *cause);
+
+/* Parse a positive decimal number in (0, max]; false if malformed. */
+bool cli_parse_speed(const char *s, double max, double *out);
+
+/*
+ * Resolve --event/--db for commands that work on a session database: the
+ * event defaults to the shipped sample, the database to the event's file
+ * under $XDG_DATA_HOME/podium/. Both results are malloc'd.
+ */
+int cli_resolve_db(const char *event_opt, const char *db_opt,
+    char **event_path, char **db_path, char **cause);
+
+/* podium [chair] and podium rehearse. */
+int cmd_chair(int argc, char **argv, bool rehearse);
+
+/* podium state. */
+int cmd_state(int argc, char **argv);
+
+#endif /* PODIUM_CLI_H */

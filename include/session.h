@@ -1,0 +1,83 @@
+/*
+ * session.h -- one session database opened for use: the store, the event
+ * it holds, the clock its readers agree on, the journal in memory and the
+ * model rebuilt from it.
+ *
+ * Data flow: session_do() stamps an action with the next sequence number
+ * and the clock, applies it to the model, and commits it to the store
+ * before returning; if the commit fails the model is rebuilt without it.
+ * session_undo() marks the last chair action undone in the store and
+ * rebuilds the model by replaying the journal. Readers (podium state)
+ * open the same way read-only and replay.
+ */
+#ifndef PODIUM_SESSION_H
+#define PODIUM_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "action-codec.h"
+#include "clock.h"
+#include "event.h"
+#include "model.h"
+#include "store.h"
+
+struct session_options {
+	const char *db_path;
+	const char *event_path; /* read when the database is new */
+	bool writable;          /* the chair; otherwise a reader */
+	bool rehearsal;         /* podium rehearse */
+	double speed;           /* rehearsal speed, > 0 */
+};
+
+struct session {
+	char *db_path;
+	struct store *store;
+	struct event_file *event;
+	struct model *model;
+	struct clock clock;
+	bool rehearsal;
+	bool writable;
+	bool created;           /* the database was new */
+	bool event_differs;     /* --event given and not the stored one */
+	struct action_record *journal;
+	size_t njournal;
+	size_t journal_cap;
+	int64_t last_seq;
+	size_t replay_refused;  /* journal rows the model refused on replay */
+};
+
+/*
+ * Open a session database; creating it from the event file when new (for a
+ * writer). -1 with *cause when the database or event cannot be used.
+ */
+int session_open(struct session **out, const struct session_options *o,
+    char **cause);
+
+/* Close a session; a rehearsal's simulated clock stops here. NULL is fine. */
+void session_close(struct session *s);
+
+/* The time now on the session's clock. */
+struct model_time session_now(const struct session *s);
+
+/*
+ * Apply an action now (a->seq and a->at are filled in) and commit it.
+ * false with err set when refused or not stored; then nothing changed.
+ */
+bool session_do(struct session *s, struct model_action *a, const char *origin,
+    char *err, size_t errsz);
+
+/*
+ * Undo the last chair action not yet undone; false with msg saying why
+ * not, true with msg naming what was undone.
+ */
+bool session_undo(struct session *s, char *msg, size_t msgsz);
+
+/* Directory and file name of the default database for an event id. */
+char *session_default_db(const char *event_id, char **cause);
+
+/* Path of the shipped sample event, or NULL with *cause. */
+char *session_sample_event(const char *name, char **cause);
+
+#endif /* PODIUM_SESSION_H */

@@ -1,0 +1,94 @@
+/*
+ * store.h -- the durable store: one SQLite database in WAL mode holding
+ * the event (as its original JSON text), a key/value meta table (schema
+ * version, clock parameters) and the journal: every action, in order, as
+ * rows of (seq, kind, args as JSON text, times, origin, undone).
+ *
+ * Data flow: the session appends rows with BEGIN IMMEDIATE ... COMMIT
+ * before the chair sees an action done; readers (podium state, export,
+ * mirror --once) open the file read-only and replay the journal.
+ * Only store-*.c include sqlite3.h.
+ */
+#ifndef PODIUM_STORE_H
+#define PODIUM_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The schema version this build writes and reads. */
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+enum store_mode {
+	STORE_READ_ONLY,  /* the file must exist; nothing is ever written */
+	STORE_READ_WRITE, /* created if missing; WAL; synchronous=FULL */
+};
+
+/* One journal row. Strings are borrowed from the caller or the store. */
+struct store_row {
+	int64_t seq;        /* > 0; assigned by the writer, strictly increasing */
+	const char *kind;   /* action name (model_action_info()->name) */
+	const char *args;   /* JSON object text */
+	int64_t mono_ms;
+	int64_t wall_ms;
+	const char *origin; /* "event", "chair", "intake", ... */
+	const char *ext_id; /* sender's id for idempotent intake, or NULL */
+	bool undone;
+};
+
+/*
+ * Open (and in READ_WRITE mode create) a database. Refuses a file that is
+ * not a podium database, is corrupt, or has a newer schema, with *cause
+ * saying what and what to do; nothing is written in those cases.
+ */
+int store_open(struct store **out, const char *path, enum store_mode mode,
+    char **cause);
+
+/* Close a database; NULL is accepted. */
+void store_close(struct store *s);
+
+/* Whether the database has no event yet (just created). */
+bool store_is_empty(struct store *s);
+
+/*
+ * Store the event text and the initial journal rows in one transaction;
+ * only on an empty database.
+ */
+int store_create_event(struct store *s, const char *event_json,
+    const struct store_row *rows, size_t nrows, char **cause);
+
+/* The stored event text (malloc'd), or NULL with *cause. */
+char *store_event_json(struct store *s, char **cause);
+
+/* A meta value (malloc'd) or NULL if unset. */
+char *store_meta_get(struct store *s, const char *key);
+
+/* Set meta values atomically (keys[i] = values[i]); 0 or -1 with *cause. */
+int store_meta_set(struct store *s, const char **keys, const char **values,
+    size_t n, char **cause);
+
+/* Append rows in one durable transaction; 0 or -1 with *cause. */
+int store_append(struct store *s, const struct store_row *rows, size_t n,
+    char **cause);
+
+/* Mark a row undone, durably; 0 or -1 with *cause. */
+int store_set_undone(struct store *s, int64_t seq, bool undone, char **cause);
+
+/*
+ * Call fn for each journal row in seq order (row strings valid during the
+ * call only). Stops and returns fn's value if non-zero; -1 with *cause on
+ * a database error.
+ */
+int store_journal_foreach(struct store *s,
+    int (*fn)(const struct store_row *row, void *arg), void *arg,
+    char **cause);
+
+/* Seq of a row with this ext_id, or 0 if none. */
+int64_t store_find_ext_id(struct store *s, const char *ext_id);
+
+/* Largest seq in the journal, 0 if empty. */
+int64_t store_last_seq(struct store *s);
+
+#endif /* PODIUM_STORE_H */

@@ -1,0 +1,220 @@
+/*
+ * action-codec.c -- journal rows <-> actions, with jansson.
+ *
+ * Only the arguments that an action type uses are written; decoding checks
+ * types and ranges so a damaged row is reported, never replayed as
+ * something else.
+ */
+#include "action-codec.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Copy a string or NULL, aborting when memory runs out. */
+static char *
+action_codec_strdup(const char *s)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	if (d == NULL) {
+		fprintf(stderr, "podium: out of memory\n");
+		abort();
+	}
+	return d;
+}
+
+char *
+action_codec_encode(const struct model_action *a)
+{
+	json_t *o = json_object();
+	char *text;
+
+	switch (a->type) {
+	case MODEL_ACTION_SPEAKER_ADD:
+		json_object_set_new(o, "name", json_string(a->speaker.name));
+		json_object_set_new(o, "org",
+		    json_string(a->speaker.org ? a->speaker.org : ""));
+		json_object_set_new(o, "lang",
+		    json_string(a->speaker.lang ? a->speaker.lang : ""));
+		json_object_set_new(o, "seconds",
+		    json_integer(a->speaker.seconds));
+		json_object_set_new(o, "segment",
+		    json_integer(a->speaker.segment));
+		if (a->speaker.warning_s > 0)
+			json_object_set_new(o, "warning_s",
+			    json_integer(a->speaker.warning_s));
+		if (a->speaker.danger_s > 0)
+			json_object_set_new(o, "danger_s",
+			    json_integer(a->speaker.danger_s));
+		break;
+	case MODEL_ACTION_ADD_TIME:
+		json_object_set_new(o, "seconds", json_integer(a->delta));
+		break;
+	case MODEL_ACTION_SPEAKER_MOVE:
+		json_object_set_new(o, "speaker", json_integer(a->target));
+		json_object_set_new(o, "delta", json_integer(a->delta));
+		break;
+	case MODEL_ACTION_SPEAKER_WITHDRAW:
+		json_object_set_new(o, "speaker", json_integer(a->target));
+		break;
+	default:
+		break;
+	}
+	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	if (text == NULL) {
+		fprintf(stderr, "podium: out of memory\n");
+		abort();
+	}
+	return text;
+}
+
+/* An integer member of a JSON object within [lo, hi]; false if missing or bad. */
+static bool
+action_codec_int(json_t *o, const char *key, json_int_t lo, json_int_t hi,
+    json_int_t *out)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v))
+		return false;
+	*out = json_integer_value(v);
+	return *out >= lo && *out <= hi;
+}
+
+/* A string member of a JSON object, copied; false if missing or not a string. */
+static bool
+action_codec_str(json_t *o, const char *key, char **out)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_string(v))
+		return false;
+	*out = action_codec_strdup(json_string_value(v));
+	return true;
+}
+
+int
+action_codec_decode(const struct store_row *row, struct action_record *out,
+    char **cause)
+{
+	json_error_t jerr;
+	json_t *o = NULL;
+	json_int_t v;
+	int type;
+	const char *bad = NULL;
+	char *msg;
+
+	memset(out, 0, sizeof *out);
+	type = model_action_by_name(row->kind);
+	if (type < 0) {
+		bad = "unknown action";
+		goto fail;
+	}
+	o = json_loads(row->args, 0, &jerr);
+	if (!json_is_object(o)) {
+		bad = "arguments are not a JSON object";
+		goto fail;
+	}
+	out->action.type = (enum model_action_type)type;
+	out->action.seq = row->seq;
+	out->action.at.mono_ms = row->mono_ms;
+	out->action.at.wall_ms = row->wall_ms;
+	switch (out->action.type) {
+	case MODEL_ACTION_SPEAKER_ADD:
+		if (!action_codec_str(o, "name", &out->name) ||
+		    !action_codec_str(o, "org", &out->org) ||
+		    !action_codec_str(o, "lang", &out->lang)) {
+			bad = "speaker name, org or lang missing";
+			goto fail;
+		}
+		if (!action_codec_int(o, "seconds", 0, MODEL_SECONDS_MAX, &v)) {
+			bad = "bad seconds";
+			goto fail;
+		}
+		out->action.speaker.seconds = (int)v;
+		if (!action_codec_int(o, "segment", -1, 100000, &v)) {
+			bad = "bad segment";
+			goto fail;
+		}
+		out->action.speaker.segment = (int)v;
+		if (action_codec_int(o, "warning_s", 1, MODEL_SECONDS_MAX, &v))
+			out->action.speaker.warning_s = (int)v;
+		if (action_codec_int(o, "danger_s", 1, MODEL_SECONDS_MAX, &v))
+			out->action.speaker.danger_s = (int)v;
+		break;
+	case MODEL_ACTION_ADD_TIME:
+		if (!action_codec_int(o, "seconds", -MODEL_SECONDS_MAX,
+		    MODEL_SECONDS_MAX, &v)) {
+			bad = "bad seconds";
+			goto fail;
+		}
+		out->action.delta = (int)v;
+		break;
+	case MODEL_ACTION_SPEAKER_MOVE:
+	case MODEL_ACTION_SPEAKER_WITHDRAW:
+		if (!action_codec_int(o, "speaker", 1, INT64_MAX, &v)) {
+			bad = "bad speaker id";
+			goto fail;
+		}
+		out->action.target = v;
+		if (out->action.type == MODEL_ACTION_SPEAKER_MOVE) {
+			if (!action_codec_int(o, "delta", -1, 1, &v)) {
+				bad = "bad delta";
+				goto fail;
+			}
+			out->action.delta = (int)v;
+		}
+		break;
+	default:
+		break;
+	}
+	out->action.speaker.name = out->name;
+	out->action.speaker.org = out->org;
+	out->action.speaker.lang = out->lang;
+	out->ext_id = action_codec_strdup(row->ext_id);
+	snprintf(out->origin, sizeof out->origin, "%s", row->origin);
+	out->undone = row->undone;
+	json_decref(o);
+	return 0;
+
+fail:
+	json_decref(o);
+	action_codec_finish(out);
+	if (asprintf(&msg, "journal row %lld (%s) is damaged: %s; restore the "
+	    "database from a backup",
+	    (long long)row->seq, row->kind, bad) < 0)
+		abort();
+	*cause = msg;
+	return -1;
+}
+
+void
+action_codec_copy(const struct model_action *a, const char *origin,
+    struct action_record *out)
+{
+	memset(out, 0, sizeof *out);
+	out->action = *a;
+	out->name = action_codec_strdup(a->speaker.name);
+	out->org = action_codec_strdup(a->speaker.org);
+	out->lang = action_codec_strdup(a->speaker.lang);
+	out->action.speaker.name = out->name;
+	out->action.speaker.org = out->org;
+	out->action.speaker.lang = out->lang;
+	snprintf(out->origin, sizeof out->origin, "%s", origin);
+}
+
+void
+action_codec_finish(struct action_record *r)
+{
+	free(r->name);
+	free(r->org);
+	free(r->lang);
+	free(r->ext_id);
+	r->name = r->org = r->lang = r->ext_id = NULL;
+}

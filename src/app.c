@@ -1,0 +1,726 @@
+/*
+ * app.c -- the chair console's brain.
+ *
+ * Keys come in through app_key(): while an overlay (help, form, confirm)
+ * is up it takes the key; otherwise the key is looked up in the key map
+ * and becomes a command, dispatched by app_command(), the one place where
+ * the console acts. A command that changes the session goes through
+ * session_do()/session_undo(), which commit before returning, so the
+ * status line says "saved" only for what is on disk. Drawing happens once
+ * per loop turn from the dirty flag (app_draw()).
+ */
+#include "app.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "form.h"
+#include "timefmt.h"
+
+#define APP_SPEAKERS_MAX 5000
+
+struct app {
+	struct session *session;
+	struct ui *ui;
+	enum ui_pane focus;
+	int agenda_sel;
+	int64_t speaker_sel;
+	int64_t question_sel;
+	int followed_segment;   /* the current segment the view last followed */
+	char status[256];
+	bool status_error;
+	enum ui_overlay overlay;
+	struct form form;
+	int form_segment;
+	char confirm[160];
+	int help_scroll;
+	char mode_label[48];
+	bool quit;
+	bool dirty;
+	int64_t bell_speaker;   /* speaker whose overtime was last seen */
+	bool bell_overtime;
+	int64_t *ids;           /* scratch for model_segment_speakers */
+};
+
+/* Key map: which key runs which command outside overlays. */
+static const struct {
+	enum ui_key_kind kind;
+	uint32_t ch;
+	enum command_id cmd;
+} app_keymap[] = {
+	{ UI_KEY_CHAR, ' ', CMD_TOGGLE },
+	{ UI_KEY_CHAR, 'n', CMD_NEXT_SPEAKER },
+	{ UI_KEY_CHAR, '+', CMD_ADD_TIME },
+	{ UI_KEY_CHAR, '=', CMD_ADD_TIME },
+	{ UI_KEY_CHAR, '-', CMD_REMOVE_TIME },
+	{ UI_KEY_CHAR, ']', CMD_SEGMENT_NEXT },
+	{ UI_KEY_CHAR, '[', CMD_SEGMENT_PREV },
+	{ UI_KEY_TAB, 0, CMD_FOCUS_NEXT },
+	{ UI_KEY_RIGHT, 0, CMD_FOCUS_NEXT },
+	{ UI_KEY_BTAB, 0, CMD_FOCUS_PREV },
+	{ UI_KEY_LEFT, 0, CMD_FOCUS_PREV },
+	{ UI_KEY_UP, 0, CMD_SELECT_UP },
+	{ UI_KEY_CHAR, 'k', CMD_SELECT_UP },
+	{ UI_KEY_DOWN, 0, CMD_SELECT_DOWN },
+	{ UI_KEY_CHAR, 'j', CMD_SELECT_DOWN },
+	{ UI_KEY_PGUP, 0, CMD_PAGE_UP },
+	{ UI_KEY_PGDN, 0, CMD_PAGE_DOWN },
+	{ UI_KEY_CHAR, 'K', CMD_MOVE_UP },
+	{ UI_KEY_CHAR, 'J', CMD_MOVE_DOWN },
+	{ UI_KEY_CHAR, 'f', CMD_FLOOR },
+	{ UI_KEY_CHAR, 'w', CMD_WITHDRAW },
+	{ UI_KEY_CHAR, 'u', CMD_UNDO },
+	{ UI_KEY_CHAR, '?', CMD_HELP },
+	{ UI_KEY_F1, 0, CMD_HELP },
+	{ UI_KEY_CHAR, 'q', CMD_QUIT },
+};
+
+/* Set the status line. */
+static void
+app_status(struct app *app, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+app_status(struct app *app, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(app->status, sizeof app->status, fmt, ap);
+	va_end(ap);
+	app->status_error = error;
+	app->dirty = true;
+}
+
+/* Number of segments of the event. */
+static int
+app_nsegments(const struct app *app)
+{
+	return (int)app->session->model->event->nsegments;
+}
+
+/*
+ * Keep the agenda selection on the current segment whenever the current
+ * segment changes, so the listed queue is the one being run.
+ */
+static void
+app_follow(struct app *app)
+{
+	int cur = app->session->model->current_segment;
+	int n = app_nsegments(app);
+
+	if (cur == app->followed_segment)
+		return;
+	app->followed_segment = cur;
+	app->agenda_sel = cur < 0 ? 0 : cur >= n ? n - 1 : cur;
+	app->speaker_sel = -1;
+}
+
+/* The ids listed in the speaker pane, in display order. */
+static size_t
+app_listed(struct app *app)
+{
+	return model_segment_speakers(app->session->model, app->agenda_sel,
+	    app->ids, APP_SPEAKERS_MAX);
+}
+
+/* Make sure the speaker selection is one of the listed speakers. */
+static void
+app_fix_selection(struct app *app)
+{
+	size_t n = app_listed(app);
+
+	if (n > APP_SPEAKERS_MAX)
+		n = APP_SPEAKERS_MAX;
+	for (size_t i = 0; i < n; i++) {
+		if (app->ids[i] == app->speaker_sel)
+			return;
+	}
+	app->speaker_sel = n > 0 ? app->ids[0] : -1;
+}
+
+struct app *
+app_create(struct session *s, struct ui *ui)
+{
+	struct app *app = calloc(1, sizeof *app);
+	const struct model_speaker *cur;
+
+	if (app == NULL || (app->ids = calloc(APP_SPEAKERS_MAX,
+	    sizeof *app->ids)) == NULL) {
+		fprintf(stderr, "podium: out of memory\n");
+		abort();
+	}
+	app->session = s;
+	app->ui = ui;
+	app->focus = UI_PANE_SPEAKERS;
+	app->followed_segment = -2;
+	app->question_sel = -1;
+	app->speaker_sel = -1;
+	app->dirty = true;
+	if (s->rehearsal)
+		snprintf(app->mode_label, sizeof app->mode_label,
+		    "REHEARSAL x%g", s->clock.speed);
+	else
+		snprintf(app->mode_label, sizeof app->mode_label, "LIVE");
+	app_follow(app);
+	app_fix_selection(app);
+	/* A speaker already in overtime at start-up gets no second bell. */
+	cur = model_speaker_current(s->model);
+	if (cur != NULL) {
+		app->bell_speaker = cur->id;
+		app->bell_overtime = model_speaker_stage(cur,
+		    session_now(s).mono_ms) == MODEL_STAGE_OVERTIME;
+	}
+	if (s->created)
+		app_status(app, false, "new session database %s", s->db_path);
+	else
+		app_status(app, false, "resumed from %s", s->db_path);
+	if (s->event_differs)
+		app_status(app, true, "the event file differs from the one this "
+		    "database was created with; showing the stored event");
+	return app;
+}
+
+void
+app_destroy(struct app *app)
+{
+	if (app == NULL)
+		return;
+	free(app->ids);
+	free(app);
+}
+
+/* Apply a model action through the session and report the outcome. */
+static bool
+app_act(struct app *app, struct model_action *a, const char *done)
+{
+	char err[256];
+
+	if (!session_do(app->session, a, "chair", err, sizeof err)) {
+		app_status(app, true, "%s", err);
+		return false;
+	}
+	app_status(app, false, "%s · saved", done);
+	app_follow(app);
+	app_fix_selection(app);
+	return true;
+}
+
+/* Run a model action that needs no arguments. */
+static void
+app_simple(struct app *app, enum model_action_type type, const char *done)
+{
+	struct model_action a;
+
+	memset(&a, 0, sizeof a);
+	a.type = type;
+	app_act(app, &a, done);
+}
+
+/* Start or pause the current speaker, saying which. */
+static void
+app_toggle(struct app *app)
+{
+	const struct model_speaker *s =
+	    model_speaker_current(app->session->model);
+	bool was_running = s != NULL && model_speaker_running(s);
+
+	app_simple(app, MODEL_ACTION_TOGGLE, was_running ?
+	    "countdown paused" : "countdown running");
+}
+
+/* End the current speaker; say who is next or that the queue is empty. */
+static void
+app_next_speaker(struct app *app)
+{
+	struct model_action a;
+	const struct model_speaker *s;
+
+	memset(&a, 0, sizeof a);
+	a.type = MODEL_ACTION_NEXT_SPEAKER;
+	if (!app_act(app, &a, "next speaker"))
+		return;
+	/* Select the new current speaker, the one K/J and w work around. */
+	app->speaker_sel = -1;
+	app_fix_selection(app);
+	s = model_speaker_current(app->session->model);
+	if (s == NULL)
+		app_status(app, false, "no more speakers queued in this segment; "
+		    "] starts the next segment · saved");
+	else
+		app_status(app, false, "next: %.80s (Space starts) · saved",
+		    s->name);
+}
+
+/* Add or remove time from the current speaker. */
+static void
+app_add_time(struct app *app, int seconds)
+{
+	struct model_action a;
+
+	memset(&a, 0, sizeof a);
+	a.type = MODEL_ACTION_ADD_TIME;
+	a.delta = seconds;
+	app_act(app, &a, seconds > 0 ? "+30 s" : "-30 s");
+}
+
+/* Move to the next or previous agenda segment. */
+static void
+app_segment(struct app *app, int dir)
+{
+	const struct model *m = app->session->model;
+	const struct model_segment *seg;
+
+	app_simple(app, dir > 0 ? MODEL_ACTION_SEGMENT_NEXT :
+	    MODEL_ACTION_SEGMENT_PREV, dir > 0 ? "next segment" :
+	    "previous segment");
+	if (app->status_error)
+		return;
+	seg = model_segment_current(m);
+	if (seg == NULL)
+		app_status(app, false, "session ended · saved");
+	else
+		app_status(app, false, "segment %d: %.100s · saved",
+		    m->current_segment + 1, seg->plan->title);
+}
+
+/* Move the selected queued speaker up or down its queue. */
+static void
+app_move(struct app *app, int delta)
+{
+	struct model_action a;
+
+	if (app->focus != UI_PANE_SPEAKERS || app->speaker_sel < 0) {
+		app_status(app, true, "select a queued speaker in the speakers "
+		    "pane first (Tab)");
+		return;
+	}
+	memset(&a, 0, sizeof a);
+	a.type = MODEL_ACTION_SPEAKER_MOVE;
+	a.target = app->speaker_sel;
+	a.delta = delta;
+	app_act(app, &a, delta < 0 ? "moved up" : "moved down");
+}
+
+/* Withdraw the selected queued speaker. */
+static void
+app_withdraw(struct app *app)
+{
+	struct model_action a;
+
+	if (app->focus != UI_PANE_SPEAKERS || app->speaker_sel < 0) {
+		app_status(app, true, "select a queued speaker in the speakers "
+		    "pane first (Tab)");
+		return;
+	}
+	memset(&a, 0, sizeof a);
+	a.type = MODEL_ACTION_SPEAKER_WITHDRAW;
+	a.target = app->speaker_sel;
+	app_act(app, &a, "withdrawn");
+}
+
+/* Open the floor-request form for the listed segment. */
+static void
+app_floor(struct app *app)
+{
+	const struct model *m = app->session->model;
+	const struct model_event *ev = m->event;
+	char secs[16];
+	const char *lang = ev->nlanguages > 0 ? ev->languages[0] : "";
+
+	for (size_t i = 0; i < ev->nlanguages; i++) {
+		if (strcmp(ev->languages[i], "en") == 0)
+			lang = "en";
+	}
+	if (m->current_segment >= (int)ev->nsegments) {
+		app_status(app, true, "the session has ended; [ reopens the last "
+		    "segment");
+		return;
+	}
+	snprintf(secs, sizeof secs, "%d", ev->speaker_s);
+	form_init(&app->form, "Add a speaker");
+	form_add(&app->form, "Name", FORM_TEXT, true, "");
+	form_add(&app->form, "Organisation", FORM_TEXT, false, "");
+	form_add(&app->form, "Language", FORM_LANG, true, lang);
+	form_add(&app->form, "Seconds", FORM_SECONDS, true, secs);
+	app->form_segment = app->agenda_sel;
+	app->overlay = UI_OVERLAY_FORM;
+	app_status(app, false, "adding a speaker to segment %d: %.80s",
+	    app->agenda_sel + 1, ev->segments[app->agenda_sel].title);
+}
+
+/* The form was confirmed: add the speaker it describes. */
+static void
+app_floor_submit(struct app *app)
+{
+	const struct model_event *ev = app->session->model->event;
+	struct model_action a;
+	char done[300];
+
+	if (!form_validate(&app->form, ev->languages, ev->nlanguages)) {
+		app->dirty = true;
+		return;
+	}
+	memset(&a, 0, sizeof a);
+	a.type = MODEL_ACTION_SPEAKER_ADD;
+	a.speaker.name = app->form.fields[0].value;
+	a.speaker.org = app->form.fields[1].value;
+	a.speaker.lang = app->form.fields[2].value;
+	a.speaker.seconds = form_seconds(app->form.fields[3].value);
+	a.speaker.segment = app->form_segment;
+	snprintf(done, sizeof done, "added %.100s to segment %d",
+	    app->form.fields[0].value, app->form_segment + 1);
+	if (app_act(app, &a, done)) {
+		app->overlay = UI_OVERLAY_NONE;
+		app->speaker_sel = a.seq;
+	} else {
+		snprintf(app->form.error, sizeof app->form.error, "%.150s",
+		    app->status);
+	}
+}
+
+/* Move the selection of the focused pane by delta rows. */
+static void
+app_select(struct app *app, int delta)
+{
+	int n;
+
+	switch (app->focus) {
+	case UI_PANE_AGENDA:
+		n = app_nsegments(app);
+		app->agenda_sel += delta;
+		if (app->agenda_sel < 0)
+			app->agenda_sel = 0;
+		if (app->agenda_sel >= n)
+			app->agenda_sel = n - 1;
+		app->speaker_sel = -1;
+		app_fix_selection(app);
+		break;
+	case UI_PANE_SPEAKERS: {
+		size_t count = app_listed(app), i;
+		long pos;
+
+		if (count > APP_SPEAKERS_MAX)
+			count = APP_SPEAKERS_MAX;
+		if (count == 0)
+			break;
+		for (i = 0; i < count && app->ids[i] != app->speaker_sel; i++)
+			;
+		pos = (i == count ? 0 : (long)i) + delta;
+		if (pos < 0)
+			pos = 0;
+		if (pos >= (long)count)
+			pos = (long)count - 1;
+		app->speaker_sel = app->ids[pos];
+		break;
+	}
+	default:
+		break;
+	}
+	app->dirty = true;
+}
+
+/* Whether the current speaker's countdown is running. */
+static bool
+app_countdown_running(const struct app *app)
+{
+	const struct model_speaker *s =
+	    model_speaker_current(app->session->model);
+
+	return s != NULL && model_speaker_running(s);
+}
+
+void
+app_command(struct app *app, enum command_id id)
+{
+	char msg[256];
+	int page;
+
+	app->dirty = true;
+	switch (id) {
+	case CMD_TOGGLE:
+		app_toggle(app);
+		break;
+	case CMD_NEXT_SPEAKER:
+		app_next_speaker(app);
+		break;
+	case CMD_ADD_TIME:
+		app_add_time(app, MODEL_TIME_STEP_S);
+		break;
+	case CMD_REMOVE_TIME:
+		app_add_time(app, -MODEL_TIME_STEP_S);
+		break;
+	case CMD_SEGMENT_NEXT:
+		app_segment(app, 1);
+		break;
+	case CMD_SEGMENT_PREV:
+		app_segment(app, -1);
+		break;
+	case CMD_FOCUS_NEXT:
+		app->focus = (app->focus + 1) % UI_PANE_COUNT;
+		break;
+	case CMD_FOCUS_PREV:
+		app->focus = (app->focus + UI_PANE_COUNT - 1) % UI_PANE_COUNT;
+		break;
+	case CMD_SELECT_UP:
+		app_select(app, -1);
+		break;
+	case CMD_SELECT_DOWN:
+		app_select(app, 1);
+		break;
+	case CMD_PAGE_UP:
+	case CMD_PAGE_DOWN:
+		page = ui_page_rows(app->ui, app->focus);
+		app_select(app, (id == CMD_PAGE_UP ? -1 : 1) *
+		    (page > 1 ? page - 1 : 1));
+		break;
+	case CMD_MOVE_UP:
+		app_move(app, -1);
+		break;
+	case CMD_MOVE_DOWN:
+		app_move(app, 1);
+		break;
+	case CMD_FLOOR:
+		app_floor(app);
+		break;
+	case CMD_WITHDRAW:
+		app_withdraw(app);
+		break;
+	case CMD_UNDO:
+		if (session_undo(app->session, msg, sizeof msg)) {
+			for (char *p = msg; *p != '\0'; p++) {
+				if (*p == '_')
+					*p = ' ';
+			}
+			app_status(app, false, "%s · saved", msg);
+			app_follow(app);
+			app_fix_selection(app);
+		} else {
+			app_status(app, true, "%s", msg);
+		}
+		break;
+	case CMD_HELP:
+		app->overlay = UI_OVERLAY_HELP;
+		app->help_scroll = 0;
+		break;
+	case CMD_QUIT:
+		if (app_countdown_running(app)) {
+			snprintf(app->confirm, sizeof app->confirm,
+			    "A countdown is running. Quit anyway? It keeps "
+			    "running and is shown again on restart.");
+			app->overlay = UI_OVERLAY_CONFIRM;
+		} else {
+			app->quit = true;
+		}
+		break;
+	case CMD_COUNT:
+		break;
+	}
+}
+
+/* Keys while the floor-request form is open. */
+static void
+app_form_key(struct app *app, const struct ui_key *key)
+{
+	struct form *f = &app->form;
+
+	f->error[0] = '\0';
+	switch (key->kind) {
+	case UI_KEY_ESCAPE:
+		app->overlay = UI_OVERLAY_NONE;
+		app_status(app, false, "no speaker added");
+		break;
+	case UI_KEY_ENTER:
+		if (f->cur + 1 < f->nfields)
+			form_move(f, 1);
+		else
+			app_floor_submit(app);
+		break;
+	case UI_KEY_TAB:
+	case UI_KEY_DOWN:
+		form_move(f, 1);
+		break;
+	case UI_KEY_BTAB:
+	case UI_KEY_UP:
+		form_move(f, -1);
+		break;
+	case UI_KEY_BACKSPACE:
+		form_backspace(f);
+		break;
+	case UI_KEY_CHAR:
+		if (!form_insert(f, key->ch))
+			snprintf(f->error, sizeof f->error,
+			    "that character cannot go in this field (full, or "
+			    "a control character)");
+		break;
+	default:
+		break;
+	}
+}
+
+void
+app_key(struct app *app, const struct ui_key *key)
+{
+	app->dirty = true;
+	if (key->kind == UI_KEY_RESIZE) {
+		app_resized(app);
+		return;
+	}
+	switch (app->overlay) {
+	case UI_OVERLAY_FORM:
+		app_form_key(app, key);
+		return;
+	case UI_OVERLAY_CONFIRM:
+		app->overlay = UI_OVERLAY_NONE;
+		if (key->kind == UI_KEY_CHAR && (key->ch == 'y' || key->ch == 'Y'))
+			app->quit = true;
+		else
+			app_status(app, false, "still running");
+		return;
+	case UI_OVERLAY_HELP:
+		if (key->kind == UI_KEY_DOWN || (key->kind == UI_KEY_CHAR &&
+		    key->ch == 'j'))
+			app->help_scroll++;
+		else if ((key->kind == UI_KEY_UP || (key->kind == UI_KEY_CHAR &&
+		    key->ch == 'k')) && app->help_scroll > 0)
+			app->help_scroll--;
+		else
+			app->overlay = UI_OVERLAY_NONE;
+		if (app->help_scroll > (int)command_count)
+			app->help_scroll = (int)command_count;
+		return;
+	case UI_OVERLAY_NONE:
+		break;
+	}
+	for (size_t i = 0; i < sizeof app_keymap / sizeof app_keymap[0]; i++) {
+		if (app_keymap[i].kind == key->kind && (key->kind != UI_KEY_CHAR ||
+		    app_keymap[i].ch == key->ch)) {
+			app_command(app, app_keymap[i].cmd);
+			return;
+		}
+	}
+	if (key->kind == UI_KEY_CHAR && key->ch >= 0x20 && key->ch < 0x7f)
+		app_status(app, true, "'%c' does nothing here; ? shows every key",
+		    (char)key->ch);
+	else if (key->kind != UI_KEY_ESCAPE)
+		app_status(app, true, "that key does nothing here; ? shows every "
+		    "key");
+}
+
+bool
+app_read_key(struct app *app, struct ui_key *key)
+{
+	return app->ui != NULL && ui_read_key(app->ui, key);
+}
+
+void
+app_tick(struct app *app)
+{
+	const struct model_speaker *s =
+	    model_speaker_current(app->session->model);
+	bool over;
+
+	app->dirty = true;
+	if (s == NULL)
+		return;
+	over = model_speaker_stage(s, session_now(app->session).mono_ms) ==
+	    MODEL_STAGE_OVERTIME;
+	if (s->id != app->bell_speaker) {
+		app->bell_speaker = s->id;
+		app->bell_overtime = false;
+	}
+	if (over && !app->bell_overtime && app->ui != NULL) {
+		ui_bell(app->ui);
+		app_status(app, true, "time is up for %.100s", s->name);
+	}
+	app->bell_overtime = over;
+}
+
+void
+app_resized(struct app *app)
+{
+	if (app->ui != NULL)
+		ui_resize(app->ui);
+	app->dirty = true;
+}
+
+void
+app_request_quit(struct app *app, const char *why)
+{
+	(void)why;
+	app->quit = true;
+}
+
+bool
+app_done(const struct app *app)
+{
+	return app->quit;
+}
+
+bool
+app_dirty(const struct app *app)
+{
+	return app->dirty;
+}
+
+void
+app_draw(struct app *app)
+{
+	struct ui_frame f;
+
+	if (!app->dirty || app->ui == NULL)
+		return;
+	memset(&f, 0, sizeof f);
+	f.model = app->session->model;
+	f.now = session_now(app->session);
+	f.mode_label = app->mode_label;
+	f.read_only = false;
+	f.focus = app->focus;
+	f.agenda_sel = app->agenda_sel;
+	f.view_segment = app->agenda_sel;
+	f.speaker_sel = app->speaker_sel;
+	f.question_sel = app->question_sel;
+	f.status = app->status;
+	f.status_error = app->status_error;
+	f.overlay = app->overlay;
+	f.form = &app->form;
+	f.confirm = app->confirm;
+	f.help_scroll = app->help_scroll;
+	f.commands = command_table;
+	f.ncommands = command_count;
+	ui_draw(app->ui, &f);
+	app->dirty = false;
+}
+
+int64_t
+app_next_change_ms(const struct app *app)
+{
+	struct model_time now = session_now(app->session);
+	const struct model_speaker *s =
+	    model_speaker_current(app->session->model);
+	int64_t next = 1000 - ((now.wall_ms % 1000) + 1000) % 1000;
+
+	if (s != NULL && model_speaker_running(s)) {
+		int64_t c = model_countdown_next_change_ms(
+		    model_speaker_remaining_ms(s, now.mono_ms));
+
+		if (c < next)
+			next = c;
+	}
+	return clock_real_delay(&app->session->clock, next);
+}
+
+bool
+app_running_remaining(const struct app *app, int64_t *remaining_ms)
+{
+	const struct model_speaker *s =
+	    model_speaker_current(app->session->model);
+
+	if (s == NULL || !model_speaker_running(s))
+		return false;
+	*remaining_ms = model_speaker_remaining_ms(s,
+	    session_now(app->session).mono_ms);
+	return true;
+}

@@ -1,0 +1,83 @@
+/*
+ * cli.c -- helpers shared by the commands: error reporting, number
+ * parsing, and finding the event file and the session database.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event.h"
+#include "session.h"
+
+int
+cli_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("podium: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+int
+cli_fail(char *cause)
+{
+	cli_error(CLI_FAIL, "%s", cause != NULL ? cause : "unknown error");
+	free(cause);
+	return CLI_FAIL;
+}
+
+bool
+cli_parse_speed(const char *s, double max, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v <= 0 ||
+	    v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+int
+cli_resolve_db(const char *event_opt, const char *db_opt, char **event_path,
+    char **db_path, char **cause)
+{
+	struct event_file *ef;
+
+	*event_path = *db_path = NULL;
+	if (event_opt != NULL) {
+		*event_path = strdup(event_opt);
+	} else {
+		*event_path = session_sample_event("sample-event.json", cause);
+		if (*event_path == NULL)
+			return -1;
+	}
+	if (db_opt != NULL) {
+		*db_path = strdup(db_opt);
+		return 0;
+	}
+	ef = event_load(*event_path, cause);
+	if (ef == NULL)
+		goto fail;
+	*db_path = session_default_db(ef->event.id, cause);
+	event_destroy(ef);
+	if (*db_path == NULL)
+		goto fail;
+	return 0;
+
+fail:
+	free(*event_path);
+	*event_path = NULL;
+	return -1;
+}

@@ -1,0 +1,216 @@
+/*
+ * loop-chair.c -- the chair console's event loop.
+ *
+ * Each libuv handle lives in struct loop_chair and points back to it
+ * through data. Callbacks only feed the console (app_key, app_tick,
+ * app_resized, app_request_quit); after each one, loop_chair_after()
+ * draws once if anything is dirty and re-arms the timer for the next
+ * moment the display changes (next displayed second of the countdown or
+ * of the clock), so an idle console wakes at most once per displayed
+ * second and a countdown is computed from the clock, never from ticks.
+ *
+ * With PODIUM_TRACE=FILE the loop writes one line per event of interest
+ * for the benchmarks in bench/ (docs/PERFORMANCE.md): the first frame's
+ * time since PODIUM_TRACE_T0 (CLOCK_MONOTONIC ns, set by the launcher),
+ * and for each timer wake-up while a countdown runs, how late the
+ * displayed second was drawn after the clock crossed it.
+ */
+#include "loop-chair.h"
+
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uv.h>
+
+#include "clock.h"
+
+/* A burst of readable-but-empty input means the terminal is gone. */
+#define LOOP_CHAIR_EMPTY_READS_MAX 64
+
+struct loop_chair {
+	uv_loop_t loop;
+	uv_poll_t input;
+	uv_signal_t sigwinch;
+	uv_signal_t sigterm;
+	uv_signal_t sighup;
+	uv_signal_t sigint;
+	uv_timer_t timer;
+	struct app *app;
+	FILE *trace;
+	int64_t trace_t0_ns;
+	bool first_frame;
+	int empty_reads;
+};
+
+/* Monotonic nanoseconds, for the trace. */
+static int64_t
+loop_chair_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void loop_chair_timer_cb(uv_timer_t *t);
+
+/* Draw if needed, then stop or re-arm the timer for the next change. */
+static void
+loop_chair_after(struct loop_chair *l)
+{
+	if (app_done(l->app)) {
+		uv_stop(&l->loop);
+		return;
+	}
+	if (app_dirty(l->app)) {
+		app_draw(l->app);
+		if (l->first_frame && l->trace != NULL) {
+			fprintf(l->trace, "first_frame_ms %.3f\n",
+			    (double)(loop_chair_ns() - l->trace_t0_ns) / 1e6);
+			fflush(l->trace);
+		}
+		l->first_frame = false;
+	}
+	/* One ms past the boundary: libuv's clock is truncated to ms. */
+	uv_update_time(&l->loop);
+	uv_timer_start(&l->timer, loop_chair_timer_cb,
+	    (uint64_t)app_next_change_ms(l->app) + 1, 0);
+}
+
+/* The display is due to change: let the console look at the clock. */
+static void
+loop_chair_timer_cb(uv_timer_t *t)
+{
+	struct loop_chair *l = t->data;
+	int64_t r;
+
+	app_tick(l->app);
+	if (l->trace != NULL && app_running_remaining(l->app, &r)) {
+		int64_t late = r > 0 ? (1000 - r % 1000) % 1000 : (-r) % 1000;
+
+		fprintf(l->trace, "tick_late_ms %" PRId64 " remaining_ms %" PRId64
+		    "\n", late, r);
+		fflush(l->trace);
+	}
+	loop_chair_after(l);
+}
+
+/* Terminal input is readable: feed every pending key to the console. */
+static void
+loop_chair_input_cb(uv_poll_t *p, int status, int events)
+{
+	struct loop_chair *l = p->data;
+	struct ui_key key;
+	int n = 0;
+
+	(void)events;
+	if (status < 0) {
+		app_request_quit(l->app, "terminal input failed");
+		loop_chair_after(l);
+		return;
+	}
+	while (!app_done(l->app) && app_read_key(l->app, &key)) {
+		app_key(l->app, &key);
+		n++;
+	}
+	/* Readable with nothing to read, again and again: the tty hung up. */
+	l->empty_reads = n == 0 ? l->empty_reads + 1 : 0;
+	if (l->empty_reads > LOOP_CHAIR_EMPTY_READS_MAX)
+		app_request_quit(l->app, "terminal closed");
+	loop_chair_after(l);
+}
+
+/* A signal arrived: resize on SIGWINCH, quit cleanly on the others. */
+static void
+loop_chair_signal_cb(uv_signal_t *s, int signum)
+{
+	struct loop_chair *l = s->data;
+
+	if (signum == SIGWINCH)
+		app_resized(l->app);
+	else
+		app_request_quit(l->app, strsignal(signum));
+	loop_chair_after(l);
+}
+
+/* Start one signal watcher. */
+static int
+loop_chair_signal(struct loop_chair *l, uv_signal_t *s, int signum)
+{
+	int rc = uv_signal_init(&l->loop, s);
+
+	if (rc == 0) {
+		s->data = l;
+		rc = uv_signal_start(s, loop_chair_signal_cb, signum);
+	}
+	return rc;
+}
+
+/* Close every handle (a no-op for handles never initialised). */
+static void
+loop_chair_close_all(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+int
+loop_chair_run(struct app *app, int input_fd, char **cause)
+{
+	struct loop_chair l;
+	const char *trace = getenv("PODIUM_TRACE");
+	const char *t0 = getenv("PODIUM_TRACE_T0");
+	int rc;
+
+	memset(&l, 0, sizeof l);
+	l.app = app;
+	l.first_frame = true;
+	if (trace != NULL && trace[0] != '\0') {
+		l.trace = fopen(trace, "a");
+		l.trace_t0_ns = t0 != NULL ? strtoll(t0, NULL, 10) : loop_chair_ns();
+	}
+	signal(SIGPIPE, SIG_IGN);
+	rc = uv_loop_init(&l.loop);
+	if (rc != 0)
+		goto fail;
+	l.input.data = l.timer.data = &l;
+	if ((rc = uv_poll_init(&l.loop, &l.input, input_fd)) != 0 ||
+	    (rc = uv_poll_start(&l.input, UV_READABLE, loop_chair_input_cb)) != 0 ||
+	    (rc = uv_timer_init(&l.loop, &l.timer)) != 0 ||
+	    (rc = loop_chair_signal(&l, &l.sigwinch, SIGWINCH)) != 0 ||
+	    (rc = loop_chair_signal(&l, &l.sigterm, SIGTERM)) != 0 ||
+	    (rc = loop_chair_signal(&l, &l.sighup, SIGHUP)) != 0 ||
+	    (rc = loop_chair_signal(&l, &l.sigint, SIGINT)) != 0)
+		goto fail;
+
+	loop_chair_after(&l);
+	uv_run(&l.loop, UV_RUN_DEFAULT);
+
+	uv_walk(&l.loop, loop_chair_close_all, NULL);
+	uv_run(&l.loop, UV_RUN_DEFAULT);
+	rc = uv_loop_close(&l.loop);
+	if (l.trace != NULL)
+		fclose(l.trace);
+	if (rc != 0) {
+		if (asprintf(cause, "event loop closed with handles still open "
+		    "(%s)", uv_strerror(rc)) < 0)
+			abort();
+		return -1;
+	}
+	return 0;
+
+fail:
+	if (asprintf(cause, "cannot set up the event loop: %s",
+	    uv_strerror(rc)) < 0)
+		abort();
+	uv_walk(&l.loop, loop_chair_close_all, NULL);
+	uv_run(&l.loop, UV_RUN_DEFAULT);
+	uv_loop_close(&l.loop);
+	if (l.trace != NULL)
+		fclose(l.trace);
+	return -1;
+}

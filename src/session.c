@@ -1,0 +1,543 @@
+/*
+ * session.c -- a session database in use: open or create, replay, act,
+ * undo, and keep the clock that every reader of the database agrees on.
+ *
+ * Clock parameters live in the store's meta table. A live session anchors
+ * the monotonic clock once per boot (meta clock.boot_id/clock.offset_ms).
+ * A rehearsal persists its simulated clock (clock.base_ms, clock.anchor_ms,
+ * clock.speed, clock.paused): while a chair runs, any reader on the same
+ * boot computes the same simulated time; a clean quit pauses it, and the
+ * next `podium rehearse` resumes from there. After a crash the simulated
+ * clock has kept running, as a live clock would have.
+ */
+#include "session.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+/* Abort when memory runs out. */
+static void *
+session_xalloc(void *p, size_t n)
+{
+	void *q = realloc(p, n == 0 ? 1 : n);
+
+	if (q == NULL) {
+		fprintf(stderr, "podium: out of memory\n");
+		abort();
+	}
+	return q;
+}
+
+/* Format a cause string (malloc'd). */
+static char *
+session_cause(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
+
+/* This boot's identity, so monotonic readings are only trusted within it. */
+static void
+session_boot_id(char *buf, size_t bufsz)
+{
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+
+	snprintf(buf, bufsz, "unknown");
+	if (f == NULL)
+		return;
+	if (fgets(buf, (int)bufsz, f) != NULL)
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/* A meta value as int64, or def when unset or malformed. */
+static int64_t
+session_meta_int(struct store *st, const char *key, int64_t def)
+{
+	char *v = store_meta_get(st, key);
+	char *end;
+	long long n;
+
+	if (v == NULL)
+		return def;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0')
+		n = def;
+	free(v);
+	return n;
+}
+
+/* Persist the clock parameters so every reader computes the same time. */
+static int
+session_save_clock(struct session *s, char **cause)
+{
+	char boot[64], a[32], b[32], c[32], d[32];
+	const char *keys[6], *vals[6];
+	size_t n = 0;
+
+	session_boot_id(boot, sizeof boot);
+	keys[n] = "clock.boot_id";
+	vals[n++] = boot;
+	if (s->clock.simulated) {
+		snprintf(a, sizeof a, "%" PRId64, s->clock.base_ms);
+		snprintf(b, sizeof b, "%" PRId64, s->clock.anchor_ms);
+		snprintf(c, sizeof c, "%.17g", s->clock.speed);
+		snprintf(d, sizeof d, "%d", s->clock.paused ? 1 : 0);
+		keys[n] = "clock.base_ms";
+		vals[n++] = a;
+		keys[n] = "clock.anchor_ms";
+		vals[n++] = b;
+		keys[n] = "clock.speed";
+		vals[n++] = c;
+		keys[n] = "clock.paused";
+		vals[n++] = d;
+	} else {
+		snprintf(a, sizeof a, "%" PRId64, s->clock.offset_ms);
+		keys[n] = "clock.offset_ms";
+		vals[n++] = a;
+	}
+	return store_meta_set(s->store, keys, vals, n, cause);
+}
+
+/*
+ * Set up the clock from the stored parameters: the writer re-anchors and
+ * saves, a reader only computes.
+ */
+static int
+session_setup_clock(struct session *s, double speed, char **cause)
+{
+	char boot[64];
+	char *stored = store_meta_get(s->store, "clock.boot_id");
+	bool same_boot;
+	int64_t raw_mono = clock_raw_mono(), raw_wall = clock_raw_wall();
+	char *v;
+
+	session_boot_id(boot, sizeof boot);
+	same_boot = stored != NULL && strcmp(stored, boot) == 0;
+	free(stored);
+
+	if (!s->rehearsal) {
+		clock_init_live(&s->clock, raw_mono, raw_wall);
+		if (same_boot)
+			s->clock.offset_ms = session_meta_int(s->store,
+			    "clock.offset_ms", s->clock.offset_ms);
+		else if (s->writable)
+			return session_save_clock(s, cause);
+		return 0;
+	}
+
+	clock_init_simulated(&s->clock, s->event->event.start_wall_ms,
+	    speed, raw_mono);
+	v = store_meta_get(s->store, "clock.speed");
+	if (v != NULL) {
+		s->clock.speed = strtod(v, NULL);
+		if (!(s->clock.speed > 0))
+			s->clock.speed = 1.0;
+		free(v);
+		s->clock.base_ms = session_meta_int(s->store, "clock.base_ms",
+		    s->clock.base_ms);
+		s->clock.anchor_ms = session_meta_int(s->store,
+		    "clock.anchor_ms", raw_mono);
+		s->clock.paused = session_meta_int(s->store, "clock.paused", 0);
+		if (!same_boot) {
+			/* The anchor was on another boot: resume from the base. */
+			s->clock.anchor_ms = raw_mono;
+			s->clock.paused = true;
+		}
+	} else if (!s->writable) {
+		s->clock.paused = true;
+	}
+	if (s->writable) {
+		clock_reanchor(&s->clock, raw_mono, speed, false);
+		return session_save_clock(s, cause);
+	}
+	return 0;
+}
+
+/* Append a record to the in-memory journal. */
+static struct action_record *
+session_journal_push(struct session *s)
+{
+	if (s->njournal == s->journal_cap) {
+		s->journal_cap = s->journal_cap ? s->journal_cap * 2 : 256;
+		s->journal = session_xalloc(s->journal,
+		    s->journal_cap * sizeof *s->journal);
+	}
+	return &s->journal[s->njournal++];
+}
+
+/* Rebuild the model by replaying every journal row not undone. */
+static void
+session_rebuild(struct session *s)
+{
+	model_destroy(s->model);
+	s->model = model_create(&s->event->event);
+	s->replay_refused = 0;
+	for (size_t i = 0; i < s->njournal; i++) {
+		if (s->journal[i].undone)
+			continue;
+		if (!model_apply(s->model, &s->journal[i].action, NULL, 0))
+			s->replay_refused++;
+	}
+}
+
+/* Journal loading state for store_journal_foreach. */
+struct session_load {
+	struct session *s;
+	char *cause;
+};
+
+/* Decode one stored row into the in-memory journal. */
+static int
+session_load_row(const struct store_row *row, void *arg)
+{
+	struct session_load *l = arg;
+	struct action_record *r = session_journal_push(l->s);
+
+	if (action_codec_decode(row, r, &l->cause) != 0) {
+		l->s->njournal--;
+		return -1;
+	}
+	if (row->seq > l->s->last_seq)
+		l->s->last_seq = row->seq;
+	return 0;
+}
+
+/* Build the journal rows that seed a new database from its event file. */
+static int
+session_create(struct session *s, const char *event_path, char **cause)
+{
+	struct store_row *rows;
+	char **args;
+	size_t n = s->event->nspeakers, nrows = 0;
+	struct model_time start = { 0, s->event->event.start_wall_ms };
+	int rc;
+
+	(void)event_path;
+	rows = session_xalloc(NULL, (n + 1) * sizeof *rows);
+	args = session_xalloc(NULL, (n + 1) * sizeof *args);
+	for (size_t i = 0; i < n; i++) {
+		struct model_action a;
+
+		memset(&a, 0, sizeof a);
+		a.type = MODEL_ACTION_SPEAKER_ADD;
+		a.seq = (int64_t)i + 1;
+		a.at = start;
+		a.speaker = s->event->speakers[i];
+		args[nrows] = action_codec_encode(&a);
+		rows[nrows] = (struct store_row){ a.seq,
+		    model_action_info(a.type)->name, args[nrows], 0,
+		    start.wall_ms, "event", NULL, false };
+		nrows++;
+	}
+	if (s->rehearsal) {
+		/* A rehearsal starts with the first segment current. */
+		struct model_time t = clock_now(&s->clock);
+		struct model_action a;
+
+		memset(&a, 0, sizeof a);
+		a.type = MODEL_ACTION_SEGMENT_NEXT;
+		args[nrows] = action_codec_encode(&a);
+		rows[nrows] = (struct store_row){ (int64_t)nrows + 1,
+		    model_action_info(a.type)->name, args[nrows], t.mono_ms,
+		    t.wall_ms, "rehearse", NULL, false };
+		nrows++;
+	}
+	rc = store_create_event(s->store, s->event->text, rows, nrows, cause);
+	for (size_t i = 0; i < nrows; i++)
+		free(args[i]);
+	free(args);
+	free(rows);
+	return rc;
+}
+
+int
+session_open(struct session **out, const struct session_options *o,
+    char **cause)
+{
+	struct session *s = session_xalloc(NULL, sizeof *s);
+	struct session_load load = { s, NULL };
+	char *text = NULL, *mode = NULL;
+
+	memset(s, 0, sizeof *s);
+	s->db_path = strdup(o->db_path);
+	s->writable = o->writable;
+	if (s->db_path == NULL)
+		abort();
+	if (store_open(&s->store, o->db_path,
+	    o->writable ? STORE_READ_WRITE : STORE_READ_ONLY, cause) != 0)
+		goto fail;
+
+	if (store_is_empty(s->store)) {
+		if (!o->writable || o->event_path == NULL) {
+			*cause = session_cause("%s holds no session yet; start "
+			    "the chair console on it first", o->db_path);
+			goto fail;
+		}
+		s->event = event_load(o->event_path, cause);
+		if (s->event == NULL)
+			goto fail;
+		s->rehearsal = o->rehearsal;
+		s->created = true;
+		/* The clock must exist before the rehearsal's first row. */
+		clock_init_simulated(&s->clock, s->event->event.start_wall_ms,
+		    o->speed, clock_raw_mono());
+		/*
+		 * The mode goes first: until the event is stored the database
+		 * counts as empty, so a crash in between is redone from scratch.
+		 */
+		if (store_meta_set(s->store, (const char *[]){ "mode" },
+		    (const char *[]){ s->rehearsal ? "rehearsal" : "live" }, 1,
+		    cause) != 0)
+			goto fail;
+		if (session_create(s, o->event_path, cause) != 0)
+			goto fail;
+	} else {
+		text = store_event_json(s->store, cause);
+		if (text == NULL)
+			goto fail;
+		s->event = event_parse(text, strlen(text), cause);
+		if (s->event == NULL)
+			goto fail;
+		mode = store_meta_get(s->store, "mode");
+		s->rehearsal = mode != NULL && strcmp(mode, "rehearsal") == 0;
+		if (o->writable && s->rehearsal != o->rehearsal) {
+			*cause = session_cause(s->rehearsal ?
+			    "%s is a rehearsal database; rehearse on it with "
+			    "`podium rehearse --db %s`, or give the chair another --db" :
+			    "%s holds a live session; rehearse on another --db "
+			    "(or none: rehearsal uses a scratch database) instead of %s",
+			    o->db_path, o->db_path);
+			goto fail;
+		}
+		if (o->event_path != NULL) {
+			struct event_file *given = event_load(o->event_path,
+			    cause);
+
+			if (given == NULL)
+				goto fail;
+			s->event_differs = strcmp(given->text, text) != 0;
+			event_destroy(given);
+		}
+	}
+
+	if (session_setup_clock(s, o->speed > 0 ? o->speed : 1.0, cause) != 0)
+		goto fail;
+	if (store_journal_foreach(s->store, session_load_row, &load, cause) != 0) {
+		if (load.cause != NULL)
+			*cause = load.cause;
+		goto fail;
+	}
+	session_rebuild(s);
+	free(text);
+	free(mode);
+	*out = s;
+	return 0;
+
+fail:
+	free(text);
+	free(mode);
+	s->writable = false; /* nothing to save on the way out */
+	session_close(s);
+	return -1;
+}
+
+void
+session_close(struct session *s)
+{
+	char *cause = NULL;
+
+	if (s == NULL)
+		return;
+	if (s->writable && s->rehearsal && s->store != NULL) {
+		clock_reanchor(&s->clock, clock_raw_mono(), s->clock.speed, true);
+		if (session_save_clock(s, &cause) != 0) {
+			fprintf(stderr, "podium: warning: %s\n", cause);
+			free(cause);
+		}
+	}
+	for (size_t i = 0; i < s->njournal; i++)
+		action_codec_finish(&s->journal[i]);
+	free(s->journal);
+	model_destroy(s->model);
+	event_destroy(s->event);
+	store_close(s->store);
+	free(s->db_path);
+	free(s);
+}
+
+struct model_time
+session_now(const struct session *s)
+{
+	return clock_now(&s->clock);
+}
+
+bool
+session_do(struct session *s, struct model_action *a, const char *origin,
+    char *err, size_t errsz)
+{
+	struct store_row row;
+	char *args, *cause = NULL;
+	struct action_record *r, check;
+	int rc;
+
+	if (!s->writable) {
+		snprintf(err, errsz, "read-only: this view cannot change the session");
+		return false;
+	}
+	a->seq = s->last_seq + 1;
+	a->at = session_now(s);
+	if (!model_apply(s->model, a, err, errsz))
+		return false;
+	/* Journal the segment a speaker landed in, not "the current one". */
+	if (a->type == MODEL_ACTION_SPEAKER_ADD)
+		a->speaker.segment = model_speaker_find(s->model, a->seq)->segment;
+
+	args = action_codec_encode(a);
+	row = (struct store_row){ a->seq, model_action_info(a->type)->name,
+	    args, a->at.mono_ms, a->at.wall_ms, origin, NULL, false };
+	/* A row that cannot be read back would make the database unopenable. */
+	if (action_codec_decode(&row, &check, &cause) != 0) {
+		snprintf(err, errsz, "not saved: this %s cannot be written to "
+		    "the journal (is all its text valid UTF-8?); nothing "
+		    "changed", row.kind);
+		free(cause);
+		free(args);
+		session_rebuild(s);
+		return false;
+	}
+	action_codec_finish(&check);
+	rc = store_append(s->store, &row, 1, &cause);
+	free(args);
+	if (rc != 0) {
+		snprintf(err, errsz, "not saved: %s", cause);
+		free(cause);
+		session_rebuild(s);
+		return false;
+	}
+	r = session_journal_push(s);
+	action_codec_copy(a, origin, r);
+	s->last_seq = a->seq;
+	return true;
+}
+
+bool
+session_undo(struct session *s, char *msg, size_t msgsz)
+{
+	char *cause = NULL;
+
+	if (!s->writable) {
+		snprintf(msg, msgsz, "read-only: this view cannot undo");
+		return false;
+	}
+	for (size_t i = s->njournal; i > 0; i--) {
+		struct action_record *r = &s->journal[i - 1];
+
+		if (r->undone || strcmp(r->origin, "chair") != 0)
+			continue;
+		if (store_set_undone(s->store, r->action.seq, true, &cause) != 0) {
+			snprintf(msg, msgsz, "undo not saved: %s", cause);
+			free(cause);
+			return false;
+		}
+		r->undone = true;
+		session_rebuild(s);
+		snprintf(msg, msgsz, "undone: %s",
+		    model_action_info(r->action.type)->name);
+		return true;
+	}
+	snprintf(msg, msgsz, "nothing to undo");
+	return false;
+}
+
+/* Make a directory and its parents, mode 0700; 0 or -1 with errno. */
+static int
+session_mkdirs(const char *path)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+
+	if (n >= sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+char *
+session_default_db(const char *event_id, char **cause)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char *dir, *path;
+
+	if (xdg != NULL && xdg[0] == '/') {
+		if (asprintf(&dir, "%s/podium", xdg) < 0)
+			abort();
+	} else if (home != NULL && home[0] == '/') {
+		if (asprintf(&dir, "%s/.local/share/podium", home) < 0)
+			abort();
+	} else {
+		*cause = session_cause("neither XDG_DATA_HOME nor HOME is set; "
+		    "give the database with --db FILE");
+		return NULL;
+	}
+	if (session_mkdirs(dir) != 0) {
+		*cause = session_cause("cannot create %s: %s; give the database "
+		    "with --db FILE", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	if (asprintf(&path, "%s/%s.db", dir, event_id) < 0)
+		abort();
+	free(dir);
+	return path;
+}
+
+char *
+session_sample_event(const char *name, char **cause)
+{
+	const char *env = getenv("PODIUM_DATADIR");
+	const char *dirs[] = { env, PODIUM_DATADIR, PODIUM_SOURCE_DATADIR };
+	char *path;
+
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		if (dirs[i] == NULL || dirs[i][0] == '\0')
+			continue;
+		if (asprintf(&path, "%s/%s", dirs[i], name) < 0)
+			abort();
+		if (access(path, R_OK) == 0)
+			return path;
+		free(path);
+	}
+	*cause = session_cause("the sample event %s was not found in "
+	    "$PODIUM_DATADIR, %s or %s; give an event with --event FILE", name,
+	    PODIUM_DATADIR, PODIUM_SOURCE_DATADIR);
+	return NULL;
+}

@@ -1,0 +1,1045 @@
+/*
+ * store.c -- the durable store: one SQLite database per event.
+ *
+ * Data flow: store_open() validates the file before anything is written
+ * (not SQLite, damaged, foreign, or from a newer podium: refuse and leave
+ * the file as it was), then, for the writer, switches it to WAL and gives a
+ * brand-new file its whole schema in one transaction. The writer appends
+ * journal rows with BEGIN IMMEDIATE ... COMMIT through statements prepared
+ * once and kept in struct store; a commit returning is what lets the caller
+ * call an action done. Readers open the same file read-only while the
+ * writer runs (WAL lets them read a committed snapshot without blocking it)
+ * and replay the journal with store_journal_foreach().
+ *
+ * Every cached statement is reset as soon as it has been used: a statement
+ * left mid-way would hold its read snapshot open, so a reader would never
+ * see later commits and the writer could never checkpoint the WAL.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+/* How long a statement waits for another connection's lock, in ms. */
+#define STORE_BUSY_TIMEOUT_MS 2000
+
+/* The value of meta 'application' that marks a podium database. */
+#define STORE_APPLICATION "podium"
+
+/* Statements prepared on first use and kept for the life of the handle. */
+enum store_stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_INSERT_ROW,
+	STMT_SET_UNDONE,
+	STMT_META_GET,
+	STMT_META_SET,
+	STMT_FIND_EXT_ID,
+	STMT_LAST_SEQ,
+	STMT_COUNT
+};
+
+static const char *const store_stmt_sql[STMT_COUNT] = {
+	[STMT_BEGIN] = "BEGIN IMMEDIATE",
+	[STMT_COMMIT] = "COMMIT",
+	[STMT_ROLLBACK] = "ROLLBACK",
+	[STMT_INSERT_ROW] = "INSERT INTO journal"
+	    "(seq, kind, args, mono_ms, wall_ms, origin, ext_id, undone)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[STMT_SET_UNDONE] = "UPDATE journal SET undone = ? WHERE seq = ?",
+	[STMT_META_GET] = "SELECT value FROM meta WHERE key = ?",
+	[STMT_META_SET] = "INSERT OR REPLACE INTO meta(key, value)"
+	    " VALUES (?, ?)",
+	[STMT_FIND_EXT_ID] = "SELECT seq FROM journal WHERE ext_id = ?",
+	[STMT_LAST_SEQ] = "SELECT COALESCE(MAX(seq), 0) FROM journal",
+};
+
+/*
+ * The whole schema of a new database, run inside one transaction so that
+ * a crash leaves either no schema or all of it.
+ */
+static const char store_schema_sql[] =
+	"CREATE TABLE meta ("
+	" key TEXT PRIMARY KEY,"
+	" value TEXT NOT NULL);"
+	"CREATE TABLE journal ("
+	" seq INTEGER PRIMARY KEY,"
+	" kind TEXT NOT NULL,"
+	" args TEXT NOT NULL,"
+	" mono_ms INTEGER NOT NULL,"
+	" wall_ms INTEGER NOT NULL,"
+	" origin TEXT NOT NULL,"
+	" ext_id TEXT UNIQUE,"
+	" undone INTEGER NOT NULL DEFAULT 0);";
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	enum store_mode mode;
+	sqlite3_stmt *stmt[STMT_COUNT];
+};
+
+/* Abort with a message: podium does not try to run out of memory. */
+static void
+store_oom(void)
+{
+	fprintf(stderr, "podium: out of memory\n");
+	abort();
+}
+
+/* calloc that never returns NULL. */
+static void *
+store_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (p == NULL)
+		store_oom();
+	return p;
+}
+
+/* strdup that never returns NULL. */
+static char *
+store_xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		store_oom();
+	return p;
+}
+
+/* Hand a formatted sentence up to the caller, if it asked for one. */
+static void __attribute__((format(printf, 2, 3)))
+store_set_cause(char **cause, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	if (cause == NULL)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		store_oom();
+	va_end(ap);
+	*cause = text;
+}
+
+/*
+ * Turn a failed SQLite call into a sentence saying what failed and what
+ * to do; what is a phrase like "saving actions".
+ */
+static void
+store_db_cause(struct store *s, const char *what, int rc, char **cause)
+{
+	int sys = sqlite3_system_errno(s->db);
+	const char *msg = sqlite3_errmsg(s->db);
+
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		store_set_cause(cause, "%s in %s failed: the disk is full;"
+		    " free some space and try again", what, s->path);
+		break;
+	case SQLITE_IOERR:
+		if (sys == ENOSPC) {
+			store_set_cause(cause, "%s in %s failed: the disk is"
+			    " full; free some space and try again", what,
+			    s->path);
+		} else {
+			store_set_cause(cause, "%s in %s failed: input/output"
+			    " error (%s); check the disk and try again", what,
+			    s->path, sys != 0 ? strerror(sys) : msg);
+		}
+		break;
+	case SQLITE_READONLY:
+		store_set_cause(cause, "%s in %s failed: the database is"
+		    " read-only (%s); check its permissions or give another"
+		    " --db", what, s->path, msg);
+		break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		store_set_cause(cause, "%s in %s failed: another process kept"
+		    " the database locked (%s); try again", what, s->path,
+		    msg);
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		store_set_cause(cause, "%s in %s failed: the database is"
+		    " damaged (%s); restore it from a backup or give another"
+		    " --db", what, s->path, msg);
+		break;
+	default:
+		store_set_cause(cause, "%s in %s failed: %s; please report"
+		    " this", what, s->path, msg);
+		break;
+	}
+}
+
+/*
+ * Like store_db_cause() but for the checks made while opening, where a
+ * file that is not SQLite or is damaged is the user's file, not a fault.
+ */
+static void
+store_open_cause(struct store *s, int rc, char **cause)
+{
+	switch (rc & 0xff) {
+	case SQLITE_NOTADB:
+		store_set_cause(cause, "%s is not an SQLite database (or it"
+		    " is encrypted or damaged); give another --db", s->path);
+		break;
+	case SQLITE_CORRUPT:
+		store_set_cause(cause, "%s is damaged (%s); restore it from a"
+		    " backup or give another --db", s->path,
+		    sqlite3_errmsg(s->db));
+		break;
+	default:
+		store_db_cause(s, "opening the database", rc, cause);
+		break;
+	}
+}
+
+/*
+ * A cached statement, prepared on first use, reset and with no bindings;
+ * NULL with *cause if it cannot be prepared.
+ */
+static sqlite3_stmt *
+store_stmt(struct store *s, enum store_stmt id, char **cause)
+{
+	sqlite3_stmt *stmt = s->stmt[id];
+	int rc;
+
+	if (stmt != NULL) {
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+		return stmt;
+	}
+	rc = sqlite3_prepare_v3(s->db, store_stmt_sql[id], -1,
+	    SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		store_db_cause(s, "preparing a query", rc, cause);
+		sqlite3_finalize(stmt);
+		return NULL;
+	}
+	s->stmt[id] = stmt;
+	return stmt;
+}
+
+/* Run a cached statement that returns no rows (BEGIN, COMMIT, ...). */
+static int
+store_exec_stmt(struct store *s, enum store_stmt id, const char *what,
+    char **cause)
+{
+	sqlite3_stmt *stmt = store_stmt(s, id, cause);
+	int rc;
+
+	if (stmt == NULL)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(s, what, rc, cause);
+		sqlite3_reset(stmt);
+		return -1;
+	}
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+/* Undo an open transaction after a failure; harmless when none is open. */
+static void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		store_exec_stmt(s, STMT_ROLLBACK, "rolling back", NULL);
+}
+
+/*
+ * Run a one-off query whose first column of the first row is an integer;
+ * used while opening, before the cached statements can be trusted.
+ */
+static int
+store_query_int(struct store *s, const char *sql, int64_t *out, char **cause)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW)
+		goto fail;
+	*out = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return 0;
+
+fail:
+	store_open_cause(s, rc, cause);
+	sqlite3_finalize(stmt);
+	return -1;
+}
+
+/*
+ * Run a one-off query and hand back the first column of its first row
+ * (malloc'd, NULL when there is no row or the value is NULL). Returns the
+ * SQLite code of a failure (with *cause) or SQLITE_OK.
+ */
+static int
+store_query_text(struct store *s, const char *sql, char **out, char **cause)
+{
+	sqlite3_stmt *stmt = NULL;
+	const unsigned char *text;
+	int rc;
+
+	*out = NULL;
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		text = sqlite3_column_text(stmt, 0);
+		if (text != NULL)
+			*out = store_xstrdup((const char *)text);
+	} else if (rc != SQLITE_DONE) {
+		goto fail;
+	}
+	sqlite3_finalize(stmt);
+	return SQLITE_OK;
+
+fail:
+	store_open_cause(s, rc, cause);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/*
+ * The first problem line of an integrity check report, cut in place so a
+ * cause stays one line; the report starts with a "*** in database" title.
+ */
+static const char *
+store_first_problem(char *report)
+{
+	char *line = report, *nl;
+
+	if (strncmp(line, "*** ", 4) == 0 && (nl = strchr(line, '\n')) != NULL)
+		line = nl + 1;
+	if ((nl = strchr(line, '\n')) != NULL)
+		*nl = '\0';
+	return line;
+}
+
+/*
+ * Whether the file reads back as intact: refuses a file that is not SQLite
+ * or fails SQLite's quick integrity check. Reads only.
+ */
+static int
+store_check_integrity(struct store *s, char **cause)
+{
+	char *result = NULL;
+
+	if (store_query_text(s, "PRAGMA quick_check", &result, cause) !=
+	    SQLITE_OK)
+		return -1;
+	if (result == NULL || strcmp(result, "ok") != 0) {
+		store_set_cause(cause, "%s is damaged (integrity check: %s);"
+		    " restore it from a backup or give another --db", s->path,
+		    result != NULL ? store_first_problem(result) :
+		    "no answer");
+		free(result);
+		return -1;
+	}
+	free(result);
+	return 0;
+}
+
+/*
+ * Decide whether the file is a podium database this build can read; sets
+ * *fresh for an SQLite file with no tables at all (new, or created by a
+ * writer that has not committed its schema yet). Reads only.
+ */
+static int
+store_check_schema(struct store *s, bool *fresh, char **cause)
+{
+	int64_t tables, version, ours;
+	char *app = NULL;
+	int rc;
+
+	*fresh = false;
+	if (store_query_int(s, "SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+	    &tables, cause) != 0)
+		return -1;
+	if (store_query_int(s, "PRAGMA user_version", &version, cause) != 0)
+		return -1;
+
+	if (tables == 0 && version == 0) {
+		if (s->mode == STORE_READ_ONLY) {
+			store_set_cause(cause, "%s holds no podium data yet;"
+			    " start the chair console first or give --db",
+			    s->path);
+			return -1;
+		}
+		*fresh = true;
+		return 0;
+	}
+
+	/* A missing meta table is a prepare error: simply not ours. */
+	rc = store_query_text(s, "SELECT value FROM meta"
+	    " WHERE key = 'application'", &app, NULL);
+	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_ERROR) {
+		store_open_cause(s, rc, cause);
+		return -1;
+	}
+	if (app == NULL || strcmp(app, STORE_APPLICATION) != 0) {
+		store_set_cause(cause, "%s is an SQLite database but not a"
+		    " podium database; give another --db", s->path);
+		free(app);
+		return -1;
+	}
+	free(app);
+
+	ours = STORE_SCHEMA_VERSION;
+	if (version > ours) {
+		store_set_cause(cause, "%s was written by a newer podium"
+		    " (schema %lld, this one reads %lld); upgrade podium",
+		    s->path, (long long)version, (long long)ours);
+		return -1;
+	}
+	if (version != ours) {
+		store_set_cause(cause, "%s is a podium database with schema"
+		    " %lld, which this podium (schema %lld) cannot read; give"
+		    " another --db", s->path, (long long)version,
+		    (long long)ours);
+		return -1;
+	}
+
+	if (store_query_int(s, "SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'table' AND name IN ('meta', 'journal')",
+	    &tables, cause) != 0)
+		return -1;
+	if (tables != 2) {
+		store_set_cause(cause, "%s is damaged (its journal table is"
+		    " missing); restore it from a backup or give another --db",
+		    s->path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Give a new database its schema in one transaction. Checks again under
+ * the write lock, in case another writer created it since we looked.
+ */
+static int
+store_create_schema(struct store *s, char **cause)
+{
+	char *sql = NULL;
+	bool fresh;
+	int rc;
+
+	if (store_exec_stmt(s, STMT_BEGIN, "creating the database", cause) != 0)
+		return -1;
+	if (store_check_schema(s, &fresh, cause) != 0)
+		goto fail;
+	if (fresh) {
+		if (asprintf(&sql, "%s"
+		    "INSERT INTO meta(key, value) VALUES"
+		    " ('application', '%s'), ('schema_version', '%d');"
+		    "PRAGMA user_version = %d;",
+		    store_schema_sql, STORE_APPLICATION, STORE_SCHEMA_VERSION,
+		    STORE_SCHEMA_VERSION) < 0)
+			store_oom();
+		rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+		free(sql);
+		if (rc != SQLITE_OK) {
+			store_db_cause(s, "creating the database", rc, cause);
+			goto fail;
+		}
+	}
+	if (store_exec_stmt(s, STMT_COMMIT, "creating the database",
+	    cause) != 0)
+		goto fail;
+	return 0;
+
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+/* Set the per-connection settings a writer needs, after validation. */
+static int
+store_setup_writer(struct store *s, char **cause)
+{
+	char *mode = NULL;
+	int rc;
+
+	/*
+	 * WAL lets podium state, export and the mirror read while the chair
+	 * writes; exclusive locking would shut them out.
+	 */
+	if (store_query_text(s, "PRAGMA journal_mode = WAL", &mode, cause) !=
+	    SQLITE_OK)
+		return -1;
+	if (mode == NULL || strcmp(mode, "wal") != 0) {
+		store_set_cause(cause, "cannot use write-ahead logging for %s"
+		    " (journal mode stays %s); put the database on a local"
+		    " disk in a writable directory", s->path,
+		    mode != NULL ? mode : "unknown");
+		free(mode);
+		return -1;
+	}
+	free(mode);
+
+	/*
+	 * synchronous=FULL: in WAL mode NORMAL does not sync the log at each
+	 * commit, so a power loss could lose actions the chair was already
+	 * told were saved. Each acknowledgement must survive power loss.
+	 */
+	rc = sqlite3_exec(s->db, "PRAGMA synchronous = FULL;"
+	    "PRAGMA foreign_keys = ON;", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		store_db_cause(s, "configuring the database", rc, cause);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Create the file ourselves when missing, so it gets mode 0600 (it holds
+ * the names of people asking questions; SQLite's -wal and -shm files copy
+ * its mode) and so a failure says exactly why.
+ */
+static int
+store_create_file(struct store *s, char **cause)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(s->path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			store_set_cause(cause, "%s is a directory, not a"
+			    " database; give a file name to --db", s->path);
+			return -1;
+		}
+		return 0;
+	}
+	fd = open(s->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 && errno != EEXIST) {
+		store_set_cause(cause, "cannot create %s: %s; choose a"
+		    " writable --db location", s->path, strerror(errno));
+		return -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+/* Open the writer's connection: validate first, then configure. */
+static int
+store_open_rw(struct store *s, char **cause)
+{
+	bool fresh;
+	int rc;
+
+	if (store_create_file(s, cause) != 0)
+		return -1;
+	rc = sqlite3_open_v2(s->path, &s->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		int sys = s->db != NULL ? sqlite3_system_errno(s->db) : 0;
+
+		store_set_cause(cause, "cannot open %s: %s; choose a writable"
+		    " --db location", s->path,
+		    sys != 0 ? strerror(sys) : sqlite3_errstr(rc));
+		return -1;
+	}
+	/* SQLite quietly falls back to read-only on an unwritable file. */
+	if (sqlite3_db_readonly(s->db, "main") == 1) {
+		store_set_cause(cause, "cannot open %s for writing: Permission"
+		    " denied; choose a writable --db location", s->path);
+		return -1;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+
+	if (store_check_integrity(s, cause) != 0)
+		return -1;
+	if (store_check_schema(s, &fresh, cause) != 0)
+		return -1;
+	if (store_setup_writer(s, cause) != 0)
+		return -1;
+	if (fresh && store_create_schema(s, cause) != 0)
+		return -1;
+	return 0;
+}
+
+/* Open a reader's connection, which never writes to the database. */
+static int
+store_open_ro(struct store *s, char **cause)
+{
+	struct stat st;
+	bool fresh;
+	int rc;
+
+	if (stat(s->path, &st) != 0) {
+		if (errno == ENOENT) {
+			store_set_cause(cause, "no database at %s; start the"
+			    " chair console first or give --db", s->path);
+		} else {
+			store_set_cause(cause, "cannot read %s: %s; check the"
+			    " path given to --db", s->path, strerror(errno));
+		}
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		store_set_cause(cause, "%s is a directory, not a database;"
+		    " give a file name to --db", s->path);
+		return -1;
+	}
+	rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		int sys = s->db != NULL ? sqlite3_system_errno(s->db) : 0;
+
+		store_set_cause(cause, "cannot open %s: %s; check its"
+		    " permissions or give another --db", s->path,
+		    sys != 0 ? strerror(sys) : sqlite3_errstr(rc));
+		return -1;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	return store_check_schema(s, &fresh, cause);
+}
+
+/* Open a database in the given mode; see store.h. */
+int
+store_open(struct store **out, const char *path, enum store_mode mode,
+    char **cause)
+{
+	struct store *s;
+	int rc;
+
+	*out = NULL;
+	s = store_xcalloc(1, sizeof *s);
+	s->path = store_xstrdup(path);
+	s->mode = mode;
+	if (mode == STORE_READ_ONLY)
+		rc = store_open_ro(s, cause);
+	else
+		rc = store_open_rw(s, cause);
+	if (rc != 0)
+		goto fail;
+	*out = s;
+	return 0;
+
+fail:
+	store_close(s);
+	return -1;
+}
+
+/* Finalise the cached statements and close the connection. */
+void
+store_close(struct store *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s);
+}
+
+/*
+ * Read one meta value: 0 with *value malloc'd, or NULL when unset;
+ * -1 with *cause on a database error.
+ */
+static int
+store_meta_read(struct store *s, const char *key, char **value, char **cause)
+{
+	sqlite3_stmt *stmt;
+	const unsigned char *text;
+	int rc;
+
+	*value = NULL;
+	stmt = store_stmt(s, STMT_META_GET, cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		text = sqlite3_column_text(stmt, 0);
+		if (text != NULL)
+			*value = store_xstrdup((const char *)text);
+	} else if (rc != SQLITE_DONE) {
+		store_db_cause(s, "reading settings", rc, cause);
+		sqlite3_reset(stmt);
+		return -1;
+	}
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+/* Whether no event has been stored yet. */
+bool
+store_is_empty(struct store *s)
+{
+	char *event = NULL;
+	bool empty;
+
+	if (store_meta_read(s, "event", &event, NULL) != 0)
+		return false;
+	empty = event == NULL;
+	free(event);
+	return empty;
+}
+
+/* Refuse rows a caller should never hand in, before touching the file. */
+static int
+store_check_rows(struct store *s, const struct store_row *rows, size_t n,
+    char **cause)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (rows[i].kind == NULL || rows[i].args == NULL ||
+		    rows[i].origin == NULL) {
+			store_set_cause(cause, "cannot save journal row %lld to"
+			    " %s: its kind, args or origin is missing; please"
+			    " report this", (long long)rows[i].seq, s->path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Insert rows inside the caller's transaction, keeping seq strictly
+ * increasing so that replay order is the order things happened.
+ */
+static int
+store_insert_rows(struct store *s, const struct store_row *rows, size_t n,
+    char **cause)
+{
+	sqlite3_stmt *stmt;
+	int64_t last;
+	size_t i;
+	int rc;
+
+	last = store_last_seq(s);
+	if (last < 0) {
+		store_db_cause(s, "reading the journal",
+		    sqlite3_extended_errcode(s->db), cause);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		const struct store_row *r = &rows[i];
+
+		if (r->seq <= last) {
+			store_set_cause(cause, "cannot save journal row %lld to"
+			    " %s: it does not come after row %lld; please"
+			    " report this", (long long)r->seq, s->path,
+			    (long long)last);
+			return -1;
+		}
+		stmt = store_stmt(s, STMT_INSERT_ROW, cause);
+		if (stmt == NULL)
+			return -1;
+		sqlite3_bind_int64(stmt, 1, r->seq);
+		sqlite3_bind_text(stmt, 2, r->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, r->args, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 4, r->mono_ms);
+		sqlite3_bind_int64(stmt, 5, r->wall_ms);
+		sqlite3_bind_text(stmt, 6, r->origin, -1, SQLITE_STATIC);
+		if (r->ext_id != NULL)
+			sqlite3_bind_text(stmt, 7, r->ext_id, -1,
+			    SQLITE_STATIC);
+		else
+			sqlite3_bind_null(stmt, 7);
+		sqlite3_bind_int(stmt, 8, r->undone ? 1 : 0);
+		rc = sqlite3_step(stmt);
+		if (rc != SQLITE_DONE) {
+			/* seq is checked above, so only ext_id can clash. */
+			if (sqlite3_extended_errcode(s->db) ==
+			    SQLITE_CONSTRAINT_UNIQUE && r->ext_id != NULL) {
+				store_set_cause(cause, "an item with id \"%s\""
+				    " is already stored in %s; a resent item"
+				    " must be looked up by its id, not stored"
+				    " again", r->ext_id, s->path);
+			} else {
+				store_db_cause(s, "saving actions", rc, cause);
+			}
+			sqlite3_reset(stmt);
+			return -1;
+		}
+		sqlite3_reset(stmt);
+		last = r->seq;
+	}
+	return 0;
+}
+
+/* Store the event text and its first rows in one transaction. */
+int
+store_create_event(struct store *s, const char *event_json,
+    const struct store_row *rows, size_t nrows, char **cause)
+{
+	sqlite3_stmt *stmt;
+	char *existing = NULL;
+	int rc;
+
+	if (event_json == NULL) {
+		store_set_cause(cause, "cannot create the event in %s: no"
+		    " event text; please report this", s->path);
+		return -1;
+	}
+	if (store_check_rows(s, rows, nrows, cause) != 0)
+		return -1;
+	if (store_exec_stmt(s, STMT_BEGIN, "creating the event", cause) != 0)
+		return -1;
+	if (store_meta_read(s, "event", &existing, cause) != 0)
+		goto fail;
+	if (existing != NULL) {
+		free(existing);
+		store_set_cause(cause, "%s already holds an event; give"
+		    " another --db to start a new one", s->path);
+		goto fail;
+	}
+	stmt = store_stmt(s, STMT_META_SET, cause);
+	if (stmt == NULL)
+		goto fail;
+	sqlite3_bind_text(stmt, 1, "event", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, event_json, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(s, "creating the event", rc, cause);
+		goto fail;
+	}
+	if (store_insert_rows(s, rows, nrows, cause) != 0)
+		goto fail;
+	if (store_exec_stmt(s, STMT_COMMIT, "creating the event", cause) != 0)
+		goto fail;
+	return 0;
+
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+/* The stored event text, or NULL with *cause. */
+char *
+store_event_json(struct store *s, char **cause)
+{
+	char *event = NULL;
+
+	if (store_meta_read(s, "event", &event, cause) != 0)
+		return NULL;
+	if (event == NULL) {
+		store_set_cause(cause, "%s holds no event yet; start the chair"
+		    " console with --event FILE first", s->path);
+		return NULL;
+	}
+	return event;
+}
+
+/* A meta value, or NULL when unset (or unreadable). */
+char *
+store_meta_get(struct store *s, const char *key)
+{
+	char *value = NULL;
+
+	if (key == NULL || store_meta_read(s, key, &value, NULL) != 0)
+		return NULL;
+	return value;
+}
+
+/* Set several meta values in one transaction. */
+int
+store_meta_set(struct store *s, const char **keys, const char **values,
+    size_t n, char **cause)
+{
+	sqlite3_stmt *stmt;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if (keys[i] == NULL || values[i] == NULL) {
+			store_set_cause(cause, "cannot save settings to %s: a"
+			    " key or value is missing; please report this",
+			    s->path);
+			return -1;
+		}
+	}
+	if (store_exec_stmt(s, STMT_BEGIN, "saving settings", cause) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		stmt = store_stmt(s, STMT_META_SET, cause);
+		if (stmt == NULL)
+			goto fail;
+		sqlite3_bind_text(stmt, 1, keys[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, values[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		if (rc != SQLITE_DONE) {
+			store_db_cause(s, "saving settings", rc, cause);
+			sqlite3_reset(stmt);
+			goto fail;
+		}
+		sqlite3_reset(stmt);
+	}
+	if (store_exec_stmt(s, STMT_COMMIT, "saving settings", cause) != 0)
+		goto fail;
+	return 0;
+
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+/* Append rows durably, all or none. */
+int
+store_append(struct store *s, const struct store_row *rows, size_t n,
+    char **cause)
+{
+	if (n == 0)
+		return 0;
+	if (store_check_rows(s, rows, n, cause) != 0)
+		return -1;
+	if (store_exec_stmt(s, STMT_BEGIN, "saving actions", cause) != 0)
+		return -1;
+	if (store_insert_rows(s, rows, n, cause) != 0)
+		goto fail;
+	if (store_exec_stmt(s, STMT_COMMIT, "saving actions", cause) != 0)
+		goto fail;
+	return 0;
+
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+/* Mark one row undone (or not), durably. */
+int
+store_set_undone(struct store *s, int64_t seq, bool undone, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_exec_stmt(s, STMT_BEGIN, "saving an undo", cause) != 0)
+		return -1;
+	stmt = store_stmt(s, STMT_SET_UNDONE, cause);
+	if (stmt == NULL)
+		goto fail;
+	sqlite3_bind_int(stmt, 1, undone ? 1 : 0);
+	sqlite3_bind_int64(stmt, 2, seq);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(s, "saving an undo", rc, cause);
+		goto fail;
+	}
+	if (sqlite3_changes(s->db) != 1) {
+		store_set_cause(cause, "cannot mark journal row %lld undone in"
+		    " %s: there is no such row; please report this",
+		    (long long)seq, s->path);
+		goto fail;
+	}
+	if (store_exec_stmt(s, STMT_COMMIT, "saving an undo", cause) != 0)
+		goto fail;
+	return 0;
+
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+/*
+ * Walk the journal in seq order. The statement is prepared per call, not
+ * cached, so fn may itself use the store (even walk it again).
+ */
+int
+store_journal_foreach(struct store *s,
+    int (*fn)(const struct store_row *row, void *arg), void *arg,
+    char **cause)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct store_row row;
+	int rc, ret = 0;
+
+	rc = sqlite3_prepare_v2(s->db, "SELECT seq, kind, args, mono_ms,"
+	    " wall_ms, origin, ext_id, undone FROM journal ORDER BY seq", -1,
+	    &stmt, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		row.seq = sqlite3_column_int64(stmt, 0);
+		row.kind = (const char *)sqlite3_column_text(stmt, 1);
+		row.args = (const char *)sqlite3_column_text(stmt, 2);
+		row.mono_ms = sqlite3_column_int64(stmt, 3);
+		row.wall_ms = sqlite3_column_int64(stmt, 4);
+		row.origin = (const char *)sqlite3_column_text(stmt, 5);
+		row.ext_id = (const char *)sqlite3_column_text(stmt, 6);
+		row.undone = sqlite3_column_int(stmt, 7) != 0;
+		if (row.kind == NULL || row.args == NULL ||
+		    row.origin == NULL) {
+			store_set_cause(cause, "%s is damaged (journal row"
+			    " %lld is incomplete); restore it from a backup",
+			    s->path, (long long)row.seq);
+			ret = -1;
+			break;
+		}
+		ret = fn(&row, arg);
+		if (ret != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(stmt);
+	return ret;
+
+fail:
+	store_db_cause(s, "reading the journal", rc, cause);
+	sqlite3_finalize(stmt);
+	return -1;
+}
+
+/* The seq of the row carrying this sender id, 0 if none (or on error). */
+int64_t
+store_find_ext_id(struct store *s, const char *ext_id)
+{
+	sqlite3_stmt *stmt;
+	int64_t seq = 0;
+
+	if (ext_id == NULL)
+		return 0;
+	stmt = store_stmt(s, STMT_FIND_EXT_ID, NULL);
+	if (stmt == NULL)
+		return 0;
+	sqlite3_bind_text(stmt, 1, ext_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		seq = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return seq;
+}
+
+/* The largest seq in the journal, 0 if empty, -1 on a database error. */
+int64_t
+store_last_seq(struct store *s)
+{
+	sqlite3_stmt *stmt;
+	int64_t seq = -1;
+
+	stmt = store_stmt(s, STMT_LAST_SEQ, NULL);
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		seq = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return seq;
+}

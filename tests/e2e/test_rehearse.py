@@ -1,0 +1,40 @@
+"""Rehearsal: simulated clock from the event start, first segment current."""
+import datetime
+import time
+
+from podiumtest import Console, check, main, state, wait_until
+
+
+def test(wd, consoles):
+    db = wd.db
+    c = Console(["rehearse", "--speed", "20", "--db", db], 120, 40,
+                workdir=wd)
+    consoles.append(c)
+    s = c.wait_for("REHEARSAL x20")
+    st = state(db)
+    check(st["mode"] == "rehearsal", "mode rehearsal")
+    check(st["segment"] and st["segment"]["index"] == 0, "segment 0 current")
+    check(st["speaker"] is not None, "first speaker current")
+    now = datetime.datetime.fromisoformat(st["now"])
+    start = datetime.datetime.fromisoformat(st["event"]["start"])
+    check(0 <= (now - start).total_seconds() < 120, "clock near the start")
+    time.sleep(1.0)
+    now2 = datetime.datetime.fromisoformat(state(db)["now"])
+    check((now2 - now).total_seconds() >= 15, "simulated clock runs x20")
+    # Quit, restart: the clock resumes where it stopped.
+    c.keys("q")
+    c.wait_for("[podium exited 0]")
+    stopped = datetime.datetime.fromisoformat(state(db)["now"])
+    time.sleep(0.5)
+    again = datetime.datetime.fromisoformat(state(db)["now"])
+    check(again == stopped, "clock paused while no console runs")
+    c2 = Console(["rehearse", "--speed", "20", "--db", db], 120, 40,
+                 workdir=wd)
+    consoles.append(c2)
+    c2.wait_for("REHEARSAL")
+    resumed = datetime.datetime.fromisoformat(state(db)["now"])
+    check(0 <= (resumed - stopped).total_seconds() < 60, "resumed")
+
+
+if __name__ == "__main__":
+    main(test)
