@@ -17,7 +17,14 @@ struct action_record {
 	char *name;
 	char *org;
 	char *lang;
-	char *ext_id;
+	char *q_ext_id;   /* question strings */
+	char *q_text;
+	char *q_from;
+	char *q_org;
+	char *q_country;
+	char *q_lang;
+	char *q_theme;
+	char *ext_id;     /* the row's ext_id column */
 	char origin[16];
 	bool undone;
 };

@@ -35,6 +35,9 @@ void app_command(struct app *app, enum command_id id);
 /* The clock moved on: ring the bell when a speaker's time runs out. */
 void app_tick(struct app *app);
 
+/* Something outside the console changed the session (intake): redraw. */
+void app_changed(struct app *app, const char *what);
+
 /* Note that the terminal was resized. */
 void app_resized(struct app *app);
 

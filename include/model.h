@@ -30,6 +30,8 @@
 #define MODEL_NAME_MAX 200   /* bytes of name / organisation */
 #define MODEL_LANG_MAX 15    /* bytes of a language code */
 #define MODEL_SECONDS_MAX (4 * 3600)
+#define MODEL_TEXT_MAX_CHARS 4000 /* characters of a question */
+#define MODEL_EXT_ID_MAX 200      /* bytes of a sender's id */
 
 /*
  * One instant on both clocks: mono_ms drives countdowns and elapsed times
@@ -150,7 +152,8 @@ struct model_question {
 	enum model_question_status status;
 	int votes;
 	int64_t received_wall;
-	int64_t on_air_wall;
+	int64_t on_air_wall;   /* when put on air (last time), or MODEL_NO_TIME */
+	int64_t answered_wall; /* when marked answered, or MODEL_NO_TIME */
 };
 
 /* The whole state of a session. */
@@ -161,9 +164,10 @@ struct model {
 	struct model_speaker *speakers;  /* ordered by segment, then queue order */
 	size_t nspeakers;
 	size_t speakers_cap;
-	struct model_question *questions;
+	struct model_question *questions; /* in arrival order, so by id */
 	size_t nquestions;
 	size_t questions_cap;
+	uint64_t questions_version;      /* bumped on every question change */
 	int64_t last_wall;               /* time of the last applied action */
 };
 
@@ -176,6 +180,10 @@ enum model_action_type {
 	MODEL_ACTION_SEGMENT_PREV,
 	MODEL_ACTION_SPEAKER_MOVE,
 	MODEL_ACTION_SPEAKER_WITHDRAW,
+	MODEL_ACTION_QUESTION_ADD,
+	MODEL_ACTION_QUESTION_STATUS,
+	MODEL_ACTION_QUESTION_THEME,
+	MODEL_ACTION_QUESTION_VOTE,
 	MODEL_ACTION_COUNT
 };
 
@@ -190,14 +198,28 @@ struct model_speaker_args {
 	int danger_s;  /* 0: the event default */
 };
 
+/* Arguments of a question, for MODEL_ACTION_QUESTION_ADD. */
+struct model_question_args {
+	const char *ext_id;   /* sender's id, or NULL */
+	const char *text;
+	const char *from;
+	const char *org;
+	const char *country;
+	const char *lang;
+	const char *theme;    /* a theme key of the event; also for QUESTION_THEME */
+	bool theme_auto;      /* suggested by podium, not given by a person */
+};
+
 /* One change to the state, as journaled. Strings are borrowed. */
 struct model_action {
 	enum model_action_type type;
 	int64_t seq;           /* journal sequence number; ids of new entities */
 	struct model_time at;  /* when it happened */
-	int64_t target;        /* speaker id for MOVE and WITHDRAW */
+	int64_t target;        /* speaker or question id the action is about */
 	int delta;             /* seconds for ADD_TIME, -1 up / +1 down for MOVE */
+	enum model_question_status status; /* for QUESTION_STATUS */
 	struct model_speaker_args speaker;
+	struct model_question_args question;
 };
 
 /* What the action table knows of each action type. */
@@ -228,6 +250,16 @@ bool model_apply(struct model *m, const struct model_action *a, char *err,
 
 /* The current segment, or NULL before the start and after the end. */
 const struct model_segment *model_segment_current(const struct model *m);
+
+/* A question by id, or NULL (binary search: ids grow with arrival). */
+const struct model_question *model_question_find(const struct model *m,
+    int64_t id);
+
+/* The question on air, or NULL. */
+const struct model_question *model_question_on_air(const struct model *m);
+
+/* Question status by journal name; -1 if unknown. */
+int model_question_status_by_name(const char *name);
 
 /* The current speaker, or NULL. */
 const struct model_speaker *model_speaker_current(const struct model *m);

@@ -28,6 +28,14 @@ action_codec_strdup(const char *s)
 	return d;
 }
 
+/* Set a string member when the string is not NULL. */
+static void
+action_codec_set_opt(json_t *o, const char *key, const char *value)
+{
+	if (value != NULL)
+		json_object_set_new(o, key, json_string(value));
+}
+
 char *
 action_codec_encode(const struct model_action *a)
 {
@@ -61,6 +69,29 @@ action_codec_encode(const struct model_action *a)
 		break;
 	case MODEL_ACTION_SPEAKER_WITHDRAW:
 		json_object_set_new(o, "speaker", json_integer(a->target));
+		break;
+	case MODEL_ACTION_QUESTION_ADD:
+		action_codec_set_opt(o, "ext_id", a->question.ext_id);
+		action_codec_set_opt(o, "text", a->question.text);
+		action_codec_set_opt(o, "from", a->question.from);
+		action_codec_set_opt(o, "org", a->question.org);
+		action_codec_set_opt(o, "country", a->question.country);
+		action_codec_set_opt(o, "lang", a->question.lang);
+		action_codec_set_opt(o, "theme", a->question.theme);
+		json_object_set_new(o, "theme_auto",
+		    json_boolean(a->question.theme_auto));
+		break;
+	case MODEL_ACTION_QUESTION_STATUS:
+		json_object_set_new(o, "question", json_integer(a->target));
+		json_object_set_new(o, "status",
+		    json_string(model_question_status_name(a->status)));
+		break;
+	case MODEL_ACTION_QUESTION_THEME:
+		json_object_set_new(o, "question", json_integer(a->target));
+		action_codec_set_opt(o, "theme", a->question.theme);
+		break;
+	case MODEL_ACTION_QUESTION_VOTE:
+		json_object_set_new(o, "question", json_integer(a->target));
 		break;
 	default:
 		break;
@@ -97,6 +128,22 @@ action_codec_str(json_t *o, const char *key, char **out)
 		return false;
 	*out = action_codec_strdup(json_string_value(v));
 	return true;
+}
+
+/* Point the action's borrowed strings at the record's owned copies. */
+static void
+action_codec_bind(struct action_record *r)
+{
+	r->action.speaker.name = r->name;
+	r->action.speaker.org = r->org;
+	r->action.speaker.lang = r->lang;
+	r->action.question.ext_id = r->q_ext_id;
+	r->action.question.text = r->q_text;
+	r->action.question.from = r->q_from;
+	r->action.question.org = r->q_org;
+	r->action.question.country = r->q_country;
+	r->action.question.lang = r->q_lang;
+	r->action.question.theme = r->q_theme;
 }
 
 int
@@ -171,12 +218,50 @@ action_codec_decode(const struct store_row *row, struct action_record *out,
 			out->action.delta = (int)v;
 		}
 		break;
+	case MODEL_ACTION_QUESTION_ADD:
+		if (!action_codec_str(o, "text", &out->q_text)) {
+			bad = "question text missing";
+			goto fail;
+		}
+		action_codec_str(o, "ext_id", &out->q_ext_id);
+		action_codec_str(o, "from", &out->q_from);
+		action_codec_str(o, "org", &out->q_org);
+		action_codec_str(o, "country", &out->q_country);
+		action_codec_str(o, "lang", &out->q_lang);
+		action_codec_str(o, "theme", &out->q_theme);
+		out->action.question.theme_auto =
+		    json_is_true(json_object_get(o, "theme_auto"));
+		break;
+	case MODEL_ACTION_QUESTION_STATUS:
+	case MODEL_ACTION_QUESTION_THEME:
+	case MODEL_ACTION_QUESTION_VOTE:
+		if (!action_codec_int(o, "question", 1, INT64_MAX, &v)) {
+			bad = "bad question id";
+			goto fail;
+		}
+		out->action.target = v;
+		if (out->action.type == MODEL_ACTION_QUESTION_STATUS) {
+			json_t *st = json_object_get(o, "status");
+			int status = json_is_string(st) ?
+			    model_question_status_by_name(json_string_value(st)) :
+			    -1;
+
+			if (status < 0) {
+				bad = "bad question status";
+				goto fail;
+			}
+			out->action.status = (enum model_question_status)status;
+		}
+		if (out->action.type == MODEL_ACTION_QUESTION_THEME &&
+		    !action_codec_str(o, "theme", &out->q_theme)) {
+			bad = "theme missing";
+			goto fail;
+		}
+		break;
 	default:
 		break;
 	}
-	out->action.speaker.name = out->name;
-	out->action.speaker.org = out->org;
-	out->action.speaker.lang = out->lang;
+	action_codec_bind(out);
 	out->ext_id = action_codec_strdup(row->ext_id);
 	snprintf(out->origin, sizeof out->origin, "%s", row->origin);
 	out->undone = row->undone;
@@ -203,18 +288,26 @@ action_codec_copy(const struct model_action *a, const char *origin,
 	out->name = action_codec_strdup(a->speaker.name);
 	out->org = action_codec_strdup(a->speaker.org);
 	out->lang = action_codec_strdup(a->speaker.lang);
-	out->action.speaker.name = out->name;
-	out->action.speaker.org = out->org;
-	out->action.speaker.lang = out->lang;
+	out->q_ext_id = action_codec_strdup(a->question.ext_id);
+	out->q_text = action_codec_strdup(a->question.text);
+	out->q_from = action_codec_strdup(a->question.from);
+	out->q_org = action_codec_strdup(a->question.org);
+	out->q_country = action_codec_strdup(a->question.country);
+	out->q_lang = action_codec_strdup(a->question.lang);
+	out->q_theme = action_codec_strdup(a->question.theme);
+	action_codec_bind(out);
 	snprintf(out->origin, sizeof out->origin, "%s", origin);
 }
 
 void
 action_codec_finish(struct action_record *r)
 {
-	free(r->name);
-	free(r->org);
-	free(r->lang);
-	free(r->ext_id);
-	r->name = r->org = r->lang = r->ext_id = NULL;
+	char **owned[] = { &r->name, &r->org, &r->lang, &r->q_ext_id,
+		&r->q_text, &r->q_from, &r->q_org, &r->q_country, &r->q_lang,
+		&r->q_theme, &r->ext_id };
+
+	for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++) {
+		free(*owned[i]);
+		*owned[i] = NULL;
+	}
 }

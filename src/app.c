@@ -639,6 +639,14 @@ app_tick(struct app *app)
 }
 
 void
+app_changed(struct app *app, const char *what)
+{
+	if (what != NULL)
+		app_status(app, false, "%s", what);
+	app->dirty = true;
+}
+
+void
 app_resized(struct app *app)
 {
 	if (app->ui != NULL)

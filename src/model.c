@@ -35,6 +35,14 @@ static bool model_do_speaker_move(struct model *, const struct model_action *,
     char *, size_t);
 static bool model_do_speaker_withdraw(struct model *,
     const struct model_action *, char *, size_t);
+static bool model_do_question_add(struct model *, const struct model_action *,
+    char *, size_t);
+static bool model_do_question_status(struct model *,
+    const struct model_action *, char *, size_t);
+static bool model_do_question_theme(struct model *,
+    const struct model_action *, char *, size_t);
+static bool model_do_question_vote(struct model *,
+    const struct model_action *, char *, size_t);
 
 /* The action table: name in the journal, who may issue it, its handler. */
 static const struct {
@@ -57,6 +65,14 @@ static const struct {
 	    "speaker_move", true }, model_do_speaker_move },
 	[MODEL_ACTION_SPEAKER_WITHDRAW] = { { MODEL_ACTION_SPEAKER_WITHDRAW,
 	    "speaker_withdraw", true }, model_do_speaker_withdraw },
+	[MODEL_ACTION_QUESTION_ADD] = { { MODEL_ACTION_QUESTION_ADD,
+	    "question_add", false }, model_do_question_add },
+	[MODEL_ACTION_QUESTION_STATUS] = { { MODEL_ACTION_QUESTION_STATUS,
+	    "question_status", true }, model_do_question_status },
+	[MODEL_ACTION_QUESTION_THEME] = { { MODEL_ACTION_QUESTION_THEME,
+	    "question_theme", true }, model_do_question_theme },
+	[MODEL_ACTION_QUESTION_VOTE] = { { MODEL_ACTION_QUESTION_VOTE,
+	    "question_vote", false }, model_do_question_vote },
 };
 
 /* Abort with a message when memory runs out; nothing sensible remains. */
@@ -598,6 +614,235 @@ model_do_speaker_withdraw(struct model *m, const struct model_action *a,
 	m->speakers[i].status = MODEL_SPEAKER_WITHDRAWN;
 	m->speakers[i].end_wall = a->at.wall_ms;
 	return true;
+}
+
+/* Index of a question by id (ids grow with arrival), or -1. */
+static ssize_t
+model_question_index(const struct model *m, int64_t id)
+{
+	size_t lo = 0, hi = m->nquestions;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->questions[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < m->nquestions && m->questions[lo].id == id)
+		return (ssize_t)lo;
+	return -1;
+}
+
+const struct model_question *
+model_question_find(const struct model *m, int64_t id)
+{
+	ssize_t i = model_question_index(m, id);
+
+	return i < 0 ? NULL : &m->questions[i];
+}
+
+const struct model_question *
+model_question_on_air(const struct model *m)
+{
+	for (size_t i = m->nquestions; i > 0; i--) {
+		if (m->questions[i - 1].status == MODEL_QUESTION_ON_AIR)
+			return &m->questions[i - 1];
+	}
+	return NULL;
+}
+
+/* Whether a theme key is one of the event's. */
+static bool
+model_theme_known(const struct model *m, const char *key)
+{
+	for (size_t i = 0; i < m->event->nthemes; i++) {
+		if (strcmp(m->event->themes[i].key, key) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Characters of UTF-8 text: bytes that do not continue a sequence. */
+static size_t
+model_utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++) {
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}
+
+/* Copy an optional string: NULL stays NULL. */
+static char *
+model_xstrdup_opt(const char *s)
+{
+	return s != NULL ? model_xstrdup(s) : NULL;
+}
+
+/* Store a new audience question. */
+static bool
+model_do_question_add(struct model *m, const struct model_action *a,
+    char *err, size_t errsz)
+{
+	const struct model_question_args *qa = &a->question;
+	struct model_question q;
+	const char *fields[] = { qa->from, qa->org, qa->country };
+
+	if (qa->text == NULL || qa->text[strspn(qa->text, " \t\r\n")] == '\0')
+		return model_refuse(err, errsz, "text is empty");
+	if (model_utf8_chars(qa->text) > MODEL_TEXT_MAX_CHARS)
+		return model_refuse(err, errsz,
+		    "text is longer than %d characters", MODEL_TEXT_MAX_CHARS);
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		if (fields[i] != NULL && strlen(fields[i]) > MODEL_NAME_MAX)
+			return model_refuse(err, errsz,
+			    "from, org and country are limited to %d bytes",
+			    MODEL_NAME_MAX);
+	}
+	if (qa->lang != NULL && strlen(qa->lang) > MODEL_LANG_MAX)
+		return model_refuse(err, errsz, "lang '%.20s' is too long",
+		    qa->lang);
+	if (qa->ext_id != NULL && strlen(qa->ext_id) > MODEL_EXT_ID_MAX)
+		return model_refuse(err, errsz, "id is longer than %d bytes",
+		    MODEL_EXT_ID_MAX);
+	if (qa->theme != NULL && !model_theme_known(m, qa->theme))
+		return model_refuse(err, errsz, "unknown theme '%.40s'",
+		    qa->theme);
+	if (m->nquestions > 0 && m->questions[m->nquestions - 1].id >= a->seq)
+		return model_refuse(err, errsz, "question id %lld is out of order",
+		    (long long)a->seq);
+
+	memset(&q, 0, sizeof q);
+	q.id = a->seq;
+	q.ext_id = model_xstrdup_opt(qa->ext_id);
+	q.text = model_xstrdup(qa->text);
+	q.from = model_xstrdup_opt(qa->from);
+	q.org = model_xstrdup_opt(qa->org);
+	q.country = model_xstrdup_opt(qa->country);
+	q.lang = model_xstrdup_opt(qa->lang);
+	q.theme = model_xstrdup_opt(qa->theme);
+	q.theme_auto = qa->theme != NULL && qa->theme_auto;
+	q.status = MODEL_QUESTION_NEW;
+	q.received_wall = a->at.wall_ms;
+	q.on_air_wall = q.answered_wall = MODEL_NO_TIME;
+	if (m->nquestions == m->questions_cap) {
+		m->questions_cap = m->questions_cap ? m->questions_cap * 2 : 64;
+		m->questions = model_xalloc(m->questions,
+		    m->questions_cap * sizeof *m->questions);
+	}
+	m->questions[m->nquestions++] = q;
+	m->questions_version++;
+	return true;
+}
+
+/* Move a question through its statuses: approve, dismiss, on air, answered. */
+static bool
+model_do_question_status(struct model *m, const struct model_action *a,
+    char *err, size_t errsz)
+{
+	ssize_t i = model_question_index(m, a->target);
+	struct model_question *q;
+	enum model_question_status from;
+
+	if (i < 0)
+		return model_refuse(err, errsz, "no question with id %lld",
+		    (long long)a->target);
+	q = &m->questions[i];
+	from = q->status;
+	if (from == a->status)
+		return model_refuse(err, errsz, "question %lld is already %s",
+		    (long long)q->id, model_question_status_name(from));
+	switch (a->status) {
+	case MODEL_QUESTION_APPROVED:
+		if (from != MODEL_QUESTION_NEW && from != MODEL_QUESTION_DISMISSED)
+			return model_refuse(err, errsz,
+			    "only a new or dismissed question can be approved");
+		break;
+	case MODEL_QUESTION_DISMISSED:
+		if (from == MODEL_QUESTION_ON_AIR)
+			return model_refuse(err, errsz,
+			    "this question is on air; x marks it answered");
+		break;
+	case MODEL_QUESTION_ON_AIR:
+		if (from == MODEL_QUESTION_DISMISSED)
+			return model_refuse(err, errsz,
+			    "this question was dismissed; a approves it first");
+		/* One question on air at a time: the one before was answered. */
+		for (size_t k = 0; k < m->nquestions; k++) {
+			if (m->questions[k].status == MODEL_QUESTION_ON_AIR) {
+				m->questions[k].status = MODEL_QUESTION_ANSWERED;
+				m->questions[k].answered_wall = a->at.wall_ms;
+			}
+		}
+		q->on_air_wall = a->at.wall_ms;
+		break;
+	case MODEL_QUESTION_ANSWERED:
+		if (from == MODEL_QUESTION_DISMISSED)
+			return model_refuse(err, errsz,
+			    "this question was dismissed; a approves it first");
+		q->answered_wall = a->at.wall_ms;
+		break;
+	case MODEL_QUESTION_NEW:
+	default:
+		return model_refuse(err, errsz, "a question cannot become %s",
+		    model_question_status_name(a->status));
+	}
+	q->status = a->status;
+	m->questions_version++;
+	return true;
+}
+
+/* The chair sets a question's theme; it is no longer a suggestion. */
+static bool
+model_do_question_theme(struct model *m, const struct model_action *a,
+    char *err, size_t errsz)
+{
+	ssize_t i = model_question_index(m, a->target);
+	struct model_question *q;
+
+	if (i < 0)
+		return model_refuse(err, errsz, "no question with id %lld",
+		    (long long)a->target);
+	if (a->question.theme == NULL || !model_theme_known(m, a->question.theme))
+		return model_refuse(err, errsz, "unknown theme '%.40s'",
+		    a->question.theme != NULL ? a->question.theme : "");
+	q = &m->questions[i];
+	free(q->theme);
+	q->theme = model_xstrdup(a->question.theme);
+	q->theme_auto = false;
+	m->questions_version++;
+	return true;
+}
+
+/* Count one more vote for a question. */
+static bool
+model_do_question_vote(struct model *m, const struct model_action *a,
+    char *err, size_t errsz)
+{
+	ssize_t i = model_question_index(m, a->target);
+
+	if (i < 0)
+		return model_refuse(err, errsz, "no question with id %lld",
+		    (long long)a->target);
+	if (m->questions[i].votes < 1000000000)
+		m->questions[i].votes++;
+	m->questions_version++;
+	return true;
+}
+
+int
+model_question_status_by_name(const char *name)
+{
+	for (int i = MODEL_QUESTION_NEW; i <= MODEL_QUESTION_DISMISSED; i++) {
+		if (strcmp(model_question_status_name(i), name) == 0)
+			return i;
+	}
+	return -1;
 }
 
 size_t
