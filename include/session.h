@@ -68,6 +68,23 @@ struct model_time session_now(const struct session *s);
 bool session_do(struct session *s, struct model_action *a, const char *origin,
     char *err, size_t errsz);
 
+/* One item of a batch (intake, import, rehearsal replay). */
+struct session_item {
+	struct model_action action; /* type and arguments; seq and at are set */
+	const char *ext_id;         /* the sender's id, for safe retries, or NULL */
+	bool ok;                    /* accepted and committed */
+	bool duplicate;             /* ext_id seen before: nothing new stored */
+	int64_t id;                 /* stored id: the new entity's, or the target */
+	char err[200];              /* why not, when !ok */
+};
+
+/*
+ * Apply items in order and commit every accepted one in one transaction
+ * (group commit): each ok means durable. Returns how many are ok.
+ */
+size_t session_do_batch(struct session *s, struct session_item *items,
+    size_t n, const char *origin);
+
 /*
  * Undo the last chair action not yet undone; false with msg saying why
  * not, true with msg naming what was undone.

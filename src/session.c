@@ -13,6 +13,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <search.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "text.h"
 
 /* Abort when memory runs out. */
 static void *
@@ -387,53 +389,207 @@ session_now(const struct session *s)
 	return clock_now(&s->clock);
 }
 
-bool
-session_do(struct session *s, struct model_action *a, const char *origin,
-    char *err, size_t errsz)
+/* The id a successful item reports: the new entity's, or the one voted for. */
+static int64_t
+session_item_id(const struct model_action *a)
 {
-	struct store_row row;
-	char *args, *cause = NULL;
-	struct action_record *r, check;
-	int rc;
+	switch (a->type) {
+	case MODEL_ACTION_QUESTION_STATUS:
+	case MODEL_ACTION_QUESTION_THEME:
+	case MODEL_ACTION_QUESTION_VOTE:
+	case MODEL_ACTION_SPEAKER_MOVE:
+	case MODEL_ACTION_SPEAKER_WITHDRAW:
+		return a->target;
+	default:
+		return a->seq;
+	}
+}
 
-	if (!s->writable) {
-		snprintf(err, errsz, "read-only: this view cannot change the session");
+/* Batch bookkeeping: the rows to commit and the text they point to. */
+struct session_batch {
+	struct store_row *rows;
+	char **args;
+	size_t nrows;
+	struct hsearch_data seen; /* ext_id -> item index, within the batch */
+	bool seen_ok;
+	bool broken;              /* the model and the codec disagreed */
+};
+
+/* Whether every string an action carries is valid UTF-8. */
+static bool
+session_action_utf8(const struct model_action *a)
+{
+	const char *strs[] = { a->speaker.name, a->speaker.org, a->speaker.lang,
+		a->question.ext_id, a->question.text, a->question.from,
+		a->question.org, a->question.country, a->question.lang,
+		a->question.theme };
+
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+		if (strs[i] != NULL && !text_valid_utf8(strs[i], strlen(strs[i])))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Apply one item to the model and prepare its row; true if accepted.
+ * An item whose ext_id is already stored (or earlier in the batch) is
+ * accepted without a new row and reports the stored id.
+ */
+static bool
+session_batch_item(struct session *s, struct session_batch *b,
+    struct session_item *it, size_t index, struct session_item *items,
+    const char *origin)
+{
+	struct model_action *a = &it->action;
+	struct action_record check;
+	char *cause = NULL;
+	int64_t seq;
+	ENTRY e, *found;
+
+	if (it->ext_id != NULL) {
+		seq = store_find_ext_id(s->store, it->ext_id);
+		if (seq > 0) {
+			it->ok = true;
+			it->id = seq;
+			it->duplicate = true;
+			return true;
+		}
+		e.key = (char *)it->ext_id;
+		if (b->seen_ok && hsearch_r(e, FIND, &found, &b->seen) != 0) {
+			struct session_item *first =
+			    &items[(size_t)(uintptr_t)found->data];
+
+			it->ok = first->ok;
+			it->id = first->id;
+			it->duplicate = true;
+			snprintf(it->err, sizeof it->err, "%s", first->err);
+			return it->ok;
+		}
+	}
+	if (!session_action_utf8(a)) {
+		snprintf(it->err, sizeof it->err, "text is not valid UTF-8");
 		return false;
 	}
 	a->seq = s->last_seq + 1;
 	a->at = session_now(s);
-	if (!model_apply(s->model, a, err, errsz))
+	if (!model_apply(s->model, a, it->err, sizeof it->err))
 		return false;
 	/* Journal the segment a speaker landed in, not "the current one". */
 	if (a->type == MODEL_ACTION_SPEAKER_ADD)
 		a->speaker.segment = model_speaker_find(s->model, a->seq)->segment;
-
-	args = action_codec_encode(a);
-	row = (struct store_row){ a->seq, model_action_info(a->type)->name,
-	    args, a->at.mono_ms, a->at.wall_ms, origin, NULL, false };
-	/* A row that cannot be read back would make the database unopenable. */
-	if (action_codec_decode(&row, &check, &cause) != 0) {
-		snprintf(err, errsz, "not saved: this %s cannot be written to "
-		    "the journal (is all its text valid UTF-8?); nothing "
-		    "changed", row.kind);
+	b->args[b->nrows] = action_codec_encode(a);
+	b->rows[b->nrows] = (struct store_row){ a->seq,
+	    model_action_info(a->type)->name, b->args[b->nrows], a->at.mono_ms,
+	    a->at.wall_ms, origin, it->ext_id, false };
+	/*
+	 * A row that cannot be read back would make the database unopenable.
+	 * The model and the UTF-8 check refuse everything the codec does, so
+	 * this only guards against the two drifting apart: the whole batch is
+	 * then refused, since the model already holds this action.
+	 */
+	if (action_codec_decode(&b->rows[b->nrows], &check, &cause) != 0) {
+		snprintf(it->err, sizeof it->err, "internal error: %.150s", cause);
 		free(cause);
-		free(args);
-		session_rebuild(s);
+		free(b->args[b->nrows]);
+		b->broken = true;
 		return false;
 	}
 	action_codec_finish(&check);
-	rc = store_append(s->store, &row, 1, &cause);
-	free(args);
-	if (rc != 0) {
-		snprintf(err, errsz, "not saved: %s", cause);
-		free(cause);
-		session_rebuild(s);
-		return false;
-	}
-	r = session_journal_push(s);
-	action_codec_copy(a, origin, r);
+	b->nrows++;
 	s->last_seq = a->seq;
+	it->ok = true;
+	it->id = session_item_id(a);
+	if (it->ext_id != NULL && b->seen_ok) {
+		e.key = (char *)it->ext_id;
+		e.data = (void *)(uintptr_t)index;
+		hsearch_r(e, ENTER, &found, &b->seen);
+	}
 	return true;
+}
+
+size_t
+session_do_batch(struct session *s, struct session_item *items, size_t n,
+    const char *origin)
+{
+	struct session_batch b;
+	int64_t first_seq = s->last_seq;
+	char *cause = NULL;
+	size_t accepted = 0;
+
+	memset(&b, 0, sizeof b);
+	for (size_t i = 0; i < n; i++) {
+		items[i].ok = items[i].duplicate = false;
+		items[i].id = 0;
+		items[i].err[0] = '\0';
+		if (!s->writable)
+			snprintf(items[i].err, sizeof items[i].err,
+			    "read-only: this view cannot change the session");
+	}
+	if (!s->writable || n == 0)
+		return 0;
+	b.rows = session_xalloc(NULL, n * sizeof *b.rows);
+	b.args = session_xalloc(NULL, n * sizeof *b.args);
+	b.seen_ok = hcreate_r(n * 2 + 16, &b.seen) != 0;
+
+	for (size_t i = 0; i < n; i++)
+		session_batch_item(s, &b, &items[i], i, items, origin);
+
+	if (b.broken && asprintf(&cause, "the batch was refused (see the "
+	    "first error); nothing stored") < 0)
+		abort();
+	if (b.broken || (b.nrows > 0 &&
+	    store_append(s->store, b.rows, b.nrows, &cause) != 0)) {
+		/* Nothing of the batch is stored: nothing of it may be acked. */
+		for (size_t i = 0; i < n; i++) {
+			if (items[i].ok && !(items[i].duplicate &&
+			    items[i].id <= first_seq)) {
+				items[i].ok = false;
+				snprintf(items[i].err, sizeof items[i].err,
+				    "not saved: %s", cause);
+			}
+		}
+		free(cause);
+		s->last_seq = first_seq;
+		session_rebuild(s);
+	} else {
+		for (size_t i = 0, k = 0; i < n && k < b.nrows; i++) {
+			struct action_record *r;
+
+			if (!items[i].ok || items[i].duplicate)
+				continue;
+			r = session_journal_push(s);
+			action_codec_copy(&items[i].action, origin, r);
+			if (items[i].ext_id != NULL && (r->ext_id =
+			    strdup(items[i].ext_id)) == NULL)
+				abort();
+			k++;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		accepted += items[i].ok;
+	for (size_t i = 0; i < b.nrows; i++)
+		free(b.args[i]);
+	if (b.seen_ok)
+		hdestroy_r(&b.seen);
+	free(b.args);
+	free(b.rows);
+	return accepted;
+}
+
+bool
+session_do(struct session *s, struct model_action *a, const char *origin,
+    char *err, size_t errsz)
+{
+	struct session_item it;
+
+	memset(&it, 0, sizeof it);
+	it.action = *a;
+	session_do_batch(s, &it, 1, origin);
+	*a = it.action;
+	if (!it.ok)
+		snprintf(err, errsz, "%s", it.err);
+	return it.ok;
 }
 
 bool
