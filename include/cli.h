@@ -34,6 +34,12 @@ int cli_resolve_db(const char *event_opt, const char *db_opt,
 /* podium [chair] and podium rehearse. */
 int cmd_chair(int argc, char **argv, bool rehearse);
 
+/* podium ask. */
+int cmd_ask(int argc, char **argv);
+
+/* podium import. */
+int cmd_import(int argc, char **argv);
+
 /* podium state. */
 int cmd_state(int argc, char **argv);
 

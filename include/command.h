@@ -30,6 +30,12 @@ enum command_id {
 	CMD_UNDO,
 	CMD_HELP,
 	CMD_QUIT,
+	CMD_APPROVE,   /* questions: approve the selected one */
+	CMD_DISMISS,
+	CMD_ON_AIR,
+	CMD_ANSWERED,
+	CMD_THEME,     /* questions: pick the selected one's theme */
+	CMD_SEARCH,    /* questions: filter by a search */
 	CMD_COUNT
 };
 

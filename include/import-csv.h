@@ -68,6 +68,22 @@ struct import_callbacks {
 int import_csv_read(FILE *in, size_t total_bytes, const char *const *maps,
     size_t nmaps, const struct import_callbacks *cb, char **cause);
 
+/* What a read saw, for the caller's summary ("38 imported, 2 bad, 5 skipped"). */
+struct import_counts {
+	unsigned long used;     /* rows handed to cb->row */
+	unsigned long bad;      /* rows handed to cb->bad */
+	unsigned long skipped;  /* rows with neither a question nor floor=yes */
+};
+
+/*
+ * import_csv_read() that also fills *counts (when counts is not NULL),
+ * including the rows it skips silently; the counts are filled whatever is
+ * returned.
+ */
+int import_csv_read_counted(FILE *in, size_t total_bytes,
+    const char *const *maps, size_t nmaps, const struct import_callbacks *cb,
+    struct import_counts *counts, char **cause);
+
 /* The language code of a language cell ("Français" → "fr"), or NULL. */
 const char *import_csv_lang(const char *cell);
 

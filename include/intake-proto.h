@@ -41,6 +41,7 @@ struct intake_request {
 	const char *country;
 	const char *lang;
 	const char *theme;     /* sender-given theme key, or NULL */
+	const char *ts;        /* sender's timestamp (kept for reference) */
 	const char *name;      /* floor */
 	int seconds;           /* floor: 0 = event default */
 	int segment;           /* floor: -1 = current */

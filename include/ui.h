@@ -22,6 +22,7 @@
 
 struct command;
 struct form;
+struct qlist;
 
 /* Smallest terminal the console draws in. */
 #define UI_MIN_COLS 50
@@ -42,6 +43,8 @@ enum ui_overlay {
 	UI_OVERLAY_HELP,    /* every key, from the command table */
 	UI_OVERLAY_FORM,    /* a small form, e.g. the floor request of f */
 	UI_OVERLAY_CONFIRM, /* a yes/no question, e.g. quit while running */
+	UI_OVERLAY_THEME,   /* the theme picker of t, in the questions pane */
+	UI_OVERLAY_SEARCH,  /* the search prompt of /, in the questions pane */
 };
 
 /* Everything one frame shows. */
@@ -63,6 +66,13 @@ struct ui_frame {
 	int help_scroll;          /* first line of the help overlay */
 	const struct command *commands; /* for the footer and the help */
 	size_t ncommands;
+	/*
+	 * The questions pane's display order, up to date with model; NULL:
+	 * the view keeps its own, filtered by question_search.
+	 */
+	const struct qlist *qlist;
+	const char *question_search; /* the search typed or kept; NULL: none */
+	int theme_sel;            /* highlighted theme in UI_OVERLAY_THEME */
 };
 
 /* Keys as the console sees them, without curses. */

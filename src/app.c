@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "form.h"
+#include "qlist.h"
 #include "timefmt.h"
 
 #define APP_SPEAKERS_MAX 5000
@@ -42,6 +43,10 @@ struct app {
 	int64_t bell_speaker;   /* speaker whose overtime was last seen */
 	bool bell_overtime;
 	int64_t *ids;           /* scratch for model_segment_speakers */
+	struct qlist *qlist;    /* the questions pane's display order */
+	struct form search;     /* the question search, one field */
+	int theme_sel;          /* highlighted theme of the picker */
+	int64_t theme_question; /* the question the picker is for */
 };
 
 /* Key map: which key runs which command outside overlays. */
@@ -75,6 +80,12 @@ static const struct {
 	{ UI_KEY_CHAR, '?', CMD_HELP },
 	{ UI_KEY_F1, 0, CMD_HELP },
 	{ UI_KEY_CHAR, 'q', CMD_QUIT },
+	{ UI_KEY_CHAR, 'a', CMD_APPROVE },
+	{ UI_KEY_CHAR, 'd', CMD_DISMISS },
+	{ UI_KEY_CHAR, 'o', CMD_ON_AIR },
+	{ UI_KEY_CHAR, 'x', CMD_ANSWERED },
+	{ UI_KEY_CHAR, 't', CMD_THEME },
+	{ UI_KEY_CHAR, '/', CMD_SEARCH },
 };
 
 /* Set the status line. */
@@ -159,6 +170,9 @@ app_create(struct session *s, struct ui *ui)
 	app->question_sel = -1;
 	app->speaker_sel = -1;
 	app->dirty = true;
+	app->qlist = qlist_create();
+	form_init(&app->search, "Search");
+	form_add(&app->search, "/", FORM_TEXT, false, "");
 	if (s->rehearsal)
 		snprintf(app->mode_label, sizeof app->mode_label,
 		    "REHEARSAL x%g", s->clock.speed);
@@ -189,6 +203,7 @@ app_destroy(struct app *app)
 	if (app == NULL)
 		return;
 	free(app->ids);
+	qlist_destroy(app->qlist);
 	free(app);
 }
 
@@ -381,6 +396,276 @@ app_floor_submit(struct app *app)
 	}
 }
 
+/* Bring the question list up to date and keep the selection on it. */
+static void
+app_questions_sync(struct app *app)
+{
+	const struct model *m = app->session->model;
+
+	qlist_update(app->qlist, m);
+	if (qlist_row_of(app->qlist, m, app->question_sel) == QLIST_NO_ROW)
+		app->question_sel = qlist_step(app->qlist, m, -1, 0);
+}
+
+/* Move the question selection by delta rows of the list. */
+static void
+app_question_select(struct app *app, int delta)
+{
+	app_questions_sync(app);
+	app->question_sel = qlist_step(app->qlist, app->session->model,
+	    app->question_sel, delta);
+}
+
+/*
+ * The selected question for a key that acts on it, or NULL with the
+ * status line saying why. Outside the questions pane the key only brings
+ * the pane forward, so that nothing is done to a question the chair may
+ * not be looking at (in the compact layout it is not on screen).
+ */
+static const struct model_question *
+app_question_target(struct app *app, char key)
+{
+	const struct model *m = app->session->model;
+	const struct model_question *q;
+
+	if (app->focus != UI_PANE_QUESTIONS) {
+		app->focus = UI_PANE_QUESTIONS;
+		app_status(app, false, "questions pane: select a question, then "
+		    "press %c again", key);
+		return NULL;
+	}
+	app_questions_sync(app);
+	q = model_question_find(m, app->question_sel);
+	if (q == NULL)
+		app_status(app, true, m->nquestions == 0 ? "no questions yet" :
+		    "no question listed; Esc in the search (/) lists them all");
+	return q;
+}
+
+/* a, d, o, x: move the selected question to a status. */
+static void
+app_question_status(struct app *app, enum model_question_status status,
+    char key)
+{
+	const struct model_question *q = app_question_target(app, key);
+	struct model_action a;
+	int64_t id, was_on_air = -1;
+	char done[128];
+	size_t k;
+
+	if (q == NULL)
+		return;
+	id = q->id;
+	k = qlist_on_air(app->qlist);
+	if (k != QLIST_NO_ROW)
+		was_on_air = app->session->model->questions[k].id;
+	switch (status) {
+	case MODEL_QUESTION_APPROVED:
+		snprintf(done, sizeof done, "approved question %lld",
+		    (long long)id);
+		break;
+	case MODEL_QUESTION_DISMISSED:
+		snprintf(done, sizeof done, "dismissed question %lld",
+		    (long long)id);
+		break;
+	case MODEL_QUESTION_ON_AIR:
+		if (was_on_air >= 0 && was_on_air != id)
+			snprintf(done, sizeof done, "question %lld on air; "
+			    "question %lld answered", (long long)id,
+			    (long long)was_on_air);
+		else
+			snprintf(done, sizeof done, "question %lld on air",
+			    (long long)id);
+		break;
+	default:
+		snprintf(done, sizeof done, "question %lld answered",
+		    (long long)id);
+		break;
+	}
+	memset(&a, 0, sizeof a);
+	a.type = MODEL_ACTION_QUESTION_STATUS;
+	a.target = id;
+	a.status = status;
+	app_act(app, &a, done);
+}
+
+/* t: open the theme picker on the selected question's theme. */
+static void
+app_theme_open(struct app *app)
+{
+	const struct model_event *ev = app->session->model->event;
+	const struct model_question *q = app_question_target(app, 't');
+
+	if (q == NULL)
+		return;
+	if (ev->nthemes == 0) {
+		app_status(app, true, "this event has no themes to choose from");
+		return;
+	}
+	app->theme_question = q->id;
+	app->theme_sel = 0;
+	for (size_t t = 0; t < ev->nthemes; t++) {
+		if (q->theme != NULL ? strcmp(ev->themes[t].key, q->theme) == 0 :
+		    strcmp(ev->themes[t].key, "other") == 0)
+			app->theme_sel = (int)t;
+	}
+	app->overlay = UI_OVERLAY_THEME;
+	app_status(app, false, "theme of question %lld: 1-%d or Up/Down and "
+	    "Enter; Esc cancels", (long long)q->id,
+	    ev->nthemes > 9 ? 9 : (int)ev->nthemes);
+}
+
+/* Give the picked theme to the question the picker was opened for. */
+static void
+app_theme_apply(struct app *app, int theme)
+{
+	const struct model_event *ev = app->session->model->event;
+	const struct model_question *q =
+	    model_question_find(app->session->model, app->theme_question);
+	const struct model_theme *th = &ev->themes[theme];
+	struct model_action a;
+	char done[160];
+
+	app->overlay = UI_OVERLAY_NONE;
+	if (q == NULL) {
+		app_status(app, true, "question %lld is gone; theme unchanged",
+		    (long long)app->theme_question);
+		return;
+	}
+	if (q->theme != NULL && strcmp(q->theme, th->key) == 0 &&
+	    !q->theme_auto) {
+		app_status(app, false, "question %lld is already under %.80s",
+		    (long long)q->id, th->title);
+		return;
+	}
+	/* Picking the suggested theme confirms it: no longer "suggested". */
+	snprintf(done, sizeof done, "question %lld theme: %.80s%s",
+	    (long long)q->id, th->title, q->theme != NULL &&
+	    strcmp(q->theme, th->key) == 0 ? " (confirmed)" : "");
+	memset(&a, 0, sizeof a);
+	a.type = MODEL_ACTION_QUESTION_THEME;
+	a.target = q->id;
+	a.question.theme = th->key;
+	app_act(app, &a, done);
+}
+
+/* Keys while the theme picker is open. */
+static void
+app_theme_key(struct app *app, const struct ui_key *key)
+{
+	int n = (int)app->session->model->event->nthemes;
+
+	if (key->kind == UI_KEY_ESCAPE || (key->kind == UI_KEY_CHAR &&
+	    key->ch == 'q')) {
+		app->overlay = UI_OVERLAY_NONE;
+		app_status(app, false, "theme unchanged");
+	} else if (key->kind == UI_KEY_ENTER) {
+		app_theme_apply(app, app->theme_sel);
+	} else if (key->kind == UI_KEY_UP || (key->kind == UI_KEY_CHAR &&
+	    key->ch == 'k')) {
+		if (app->theme_sel > 0)
+			app->theme_sel--;
+	} else if (key->kind == UI_KEY_DOWN || (key->kind == UI_KEY_CHAR &&
+	    key->ch == 'j')) {
+		if (app->theme_sel < n - 1)
+			app->theme_sel++;
+	} else if (key->kind == UI_KEY_HOME) {
+		app->theme_sel = 0;
+	} else if (key->kind == UI_KEY_END) {
+		app->theme_sel = n - 1;
+	} else if (key->kind == UI_KEY_CHAR && key->ch >= '1' &&
+	    key->ch <= '9' && (int)(key->ch - '1') < n) {
+		app->theme_sel = (int)(key->ch - '1');
+		app_theme_apply(app, app->theme_sel);
+	} else {
+		app_status(app, true, "1-%d or Up/Down and Enter pick a theme; "
+		    "Esc cancels", n > 9 ? 9 : n);
+	}
+}
+
+/* /: open the search prompt over the questions pane. */
+static void
+app_search_open(struct app *app)
+{
+	app->focus = UI_PANE_QUESTIONS;
+	app->overlay = UI_OVERLAY_SEARCH;
+	app_status(app, false, "search questions: type to filter; Enter keeps "
+	    "the filter, Esc clears it");
+}
+
+/* The search changed: filter the list and say how much it lists. */
+static void
+app_search_changed(struct app *app)
+{
+	const char *s = app->search.fields[0].value;
+
+	qlist_set_search(app->qlist, s);
+	app_questions_sync(app);
+	if (s[0] == '\0')
+		app_status(app, false, "search: type to filter; Enter keeps the "
+		    "filter, Esc clears it");
+	else
+		app_status(app, qlist_listed(app->qlist) == 0, "%zu of %zu "
+		    "questions match \"%.60s\"", qlist_listed(app->qlist),
+		    qlist_total(app->qlist), s);
+}
+
+/* Keys while the search prompt is open. */
+static void
+app_search_key(struct app *app, const struct ui_key *key)
+{
+	struct form *f = &app->search;
+
+	switch (key->kind) {
+	case UI_KEY_ESCAPE:
+		f->fields[0].value[0] = '\0';
+		qlist_set_search(app->qlist, "");
+		app->overlay = UI_OVERLAY_NONE;
+		app_questions_sync(app);
+		app_status(app, false, "search cleared: all %zu questions listed",
+		    qlist_total(app->qlist));
+		break;
+	case UI_KEY_ENTER:
+		app->overlay = UI_OVERLAY_NONE;
+		if (f->fields[0].value[0] == '\0')
+			app_status(app, false, "no search: all questions listed");
+		else
+			app_search_changed(app);
+		break;
+	case UI_KEY_BACKSPACE:
+		form_backspace(f);
+		app_search_changed(app);
+		break;
+	case UI_KEY_UP:
+	case UI_KEY_DOWN:
+		app_question_select(app, key->kind == UI_KEY_UP ? -1 : 1);
+		break;
+	case UI_KEY_CHAR:
+		if (!form_insert(f, key->ch) ||
+		    strlen(f->fields[0].value) > QLIST_SEARCH_MAX) {
+			if (strlen(f->fields[0].value) > QLIST_SEARCH_MAX)
+				form_backspace(f);
+			app_status(app, true, "the search is full");
+			break;
+		}
+		app_search_changed(app);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Hand the questions pane's list, search and picker to a frame. */
+static void
+app_questions_frame(struct app *app, struct ui_frame *f)
+{
+	app_questions_sync(app);
+	f->question_sel = app->question_sel;
+	f->qlist = app->qlist;
+	f->question_search = app->search.fields[0].value;
+	f->theme_sel = app->theme_sel;
+}
+
 /* Move the selection of the focused pane by delta rows. */
 static void
 app_select(struct app *app, int delta)
@@ -416,6 +701,9 @@ app_select(struct app *app, int delta)
 		app->speaker_sel = app->ids[pos];
 		break;
 	}
+	case UI_PANE_QUESTIONS:
+		app_question_select(app, delta);
+		break;
 	default:
 		break;
 	}
@@ -490,6 +778,7 @@ app_command(struct app *app, enum command_id id)
 		break;
 	case CMD_UNDO:
 		if (session_undo(app->session, msg, sizeof msg)) {
+			qlist_invalidate(app->qlist);
 			for (char *p = msg; *p != '\0'; p++) {
 				if (*p == '_')
 					*p = ' ';
@@ -514,6 +803,24 @@ app_command(struct app *app, enum command_id id)
 		} else {
 			app->quit = true;
 		}
+		break;
+	case CMD_APPROVE:
+		app_question_status(app, MODEL_QUESTION_APPROVED, 'a');
+		break;
+	case CMD_DISMISS:
+		app_question_status(app, MODEL_QUESTION_DISMISSED, 'd');
+		break;
+	case CMD_ON_AIR:
+		app_question_status(app, MODEL_QUESTION_ON_AIR, 'o');
+		break;
+	case CMD_ANSWERED:
+		app_question_status(app, MODEL_QUESTION_ANSWERED, 'x');
+		break;
+	case CMD_THEME:
+		app_theme_open(app);
+		break;
+	case CMD_SEARCH:
+		app_search_open(app);
 		break;
 	case CMD_COUNT:
 		break;
@@ -590,6 +897,12 @@ app_key(struct app *app, const struct ui_key *key)
 			app->overlay = UI_OVERLAY_NONE;
 		if (app->help_scroll > (int)command_count)
 			app->help_scroll = (int)command_count;
+		return;
+	case UI_OVERLAY_THEME:
+		app_theme_key(app, key);
+		return;
+	case UI_OVERLAY_SEARCH:
+		app_search_key(app, key);
 		return;
 	case UI_OVERLAY_NONE:
 		break;
@@ -698,6 +1011,7 @@ app_draw(struct app *app)
 	f.help_scroll = app->help_scroll;
 	f.commands = command_table;
 	f.ncommands = command_count;
+	app_questions_frame(app, &f);
 	ui_draw(app->ui, &f);
 	app->dirty = false;
 }

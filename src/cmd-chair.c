@@ -17,7 +17,9 @@
 #include "app.h"
 #include "lock.h"
 #include "loop-chair.h"
+#include "replay.h"
 #include "session.h"
+#include "token.h"
 #include "ui.h"
 
 #define CMD_CHAIR_SPEED_MAX 1000.0
@@ -33,8 +35,14 @@ static const char cmd_chair_usage[] =
     "                 when the database is created, then kept in it\n"
     "  --db FILE      the session database (default: one per event under\n"
     "                 $XDG_DATA_HOME/podium/, e.g. ~/.local/share/podium/)\n"
-    "  --mirror-listen HOST:PORT, --intake-listen HOST:PORT\n"
-    "                 TCP listeners (not available in this version)\n"
+    "  --intake-listen HOST:PORT\n"
+    "                 also take intake over TCP at exactly this address;\n"
+    "                 clients must present the token in DB.token\n"
+    "  --mirror-listen HOST:PORT\n"
+    "                 (not available in this version)\n"
+    "\n"
+    "Questions and floor requests arrive on DB.intake.sock (podium ask,\n"
+    "podium import, or any program speaking docs/INTAKE.md).\n"
     "  -h, --help     show this help\n"
     "\n"
     "Keys: press ? in the console for the full list.\n";
@@ -51,7 +59,9 @@ static const char cmd_rehearse_usage[] =
     "  --db FILE      keep the rehearsal in FILE; an existing rehearsal\n"
     "                 database resumes where it stopped (default: a scratch\n"
     "                 database, removed on quit)\n"
-    "  --questions FILE  replay questions (not available in this version)\n"
+    "  --questions FILE  questions and floor requests to replay at their\n"
+    "                 \"at\" offsets (default: the shipped sample questions;\n"
+    "                 --questions none replays nothing)\n"
     "  -h, --help     show this help\n";
 
 /* Make sure text is decoded as UTF-8 whatever the environment says. */
@@ -97,7 +107,11 @@ cmd_chair(int argc, char **argv, bool rehearse)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *usage = rehearse ? cmd_rehearse_usage : cmd_chair_usage;
-	const char *event_opt = NULL, *db_opt = NULL;
+	const char *event_opt = NULL, *db_opt = NULL, *questions_opt = NULL;
+	const char *intake_tcp = NULL;
+	char *questions_path = NULL, *intake_sock = NULL, *token = NULL;
+	struct replay *replay = NULL;
+	struct loop_chair_options lo;
 	char *event_path = NULL, *db_path = NULL, *cause = NULL;
 	char scratch_dir[PATH_MAX - 64] = "", scratch_db[PATH_MAX] = "";
 	struct session_options so = { 0 };
@@ -129,16 +143,17 @@ cmd_chair(int argc, char **argv, bool rehearse)
 			if (!rehearse)
 				return cli_error(CLI_USAGE, "--questions is for "
 				    "podium rehearse");
-			return cli_error(CLI_FAIL, "--questions: question replay "
-			    "is not available in this version of podium");
-		case 'm':
+			questions_opt = optarg;
+			break;
 		case 'i':
+			intake_tcp = optarg;
+			break;
+		case 'm':
 			if (rehearse)
 				return cli_error(CLI_USAGE, "listeners are options "
 				    "of the chair console, not of rehearse");
-			return cli_error(CLI_FAIL, "--%s: TCP listeners are not "
-			    "available in this version of podium",
-			    c == 'm' ? "mirror-listen" : "intake-listen");
+			return cli_error(CLI_FAIL, "--mirror-listen: the mirror is "
+			    "not available in this version of podium");
 		case 'h':
 			fputs(usage, stdout);
 			return CLI_OK;
@@ -193,13 +208,39 @@ cmd_chair(int argc, char **argv, bool rehearse)
 		rc = cli_fail(cause);
 		goto out;
 	}
+	if (rehearse && (questions_opt == NULL ||
+	    strcmp(questions_opt, "none") != 0)) {
+		if (questions_opt != NULL)
+			questions_path = strdup(questions_opt);
+		else
+			questions_path = session_sample_event("questions.jsonl",
+			    &cause);
+		if (questions_path == NULL ||
+		    (replay = replay_load(questions_path, &cause)) == NULL) {
+			rc = cli_fail(cause);
+			goto out;
+		}
+	}
+	token = token_load_or_create(db_path, &cause);
+	if (token == NULL) {
+		rc = cli_fail(cause);
+		goto out;
+	}
+	if (asprintf(&intake_sock, "%s.intake.sock", db_path) < 0)
+		abort();
 	ui = ui_create(&cause);
 	if (ui == NULL) {
 		rc = cli_fail(cause);
 		goto out;
 	}
 	app = app_create(s, ui);
-	if (loop_chair_run(app, STDIN_FILENO, &cause) != 0) {
+	memset(&lo, 0, sizeof lo);
+	lo.session = s;
+	lo.intake_unix = intake_sock;
+	lo.intake_tcp = intake_tcp;
+	lo.token = token;
+	lo.replay = replay;
+	if (loop_chair_run(app, STDIN_FILENO, &lo, &cause) != 0) {
 		app_destroy(app);
 		app = NULL;
 		ui_destroy(ui);
@@ -216,6 +257,10 @@ out:
 	lock_release(lock);
 	if (scratch_dir[0] != '\0')
 		cmd_chair_remove_scratch(scratch_dir, scratch_db);
+	replay_destroy(replay);
+	free(questions_path);
+	free(intake_sock);
+	free(token);
 	free(event_path);
 	free(db_path);
 	return rc;

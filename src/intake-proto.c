@@ -126,7 +126,7 @@ intake_parse(const char *line, size_t len, struct intake_request *req,
 		    !intake_str(o, "country", &req->country, err, errsz) ||
 		    !intake_str(o, "lang", &req->lang, err, errsz) ||
 		    !intake_str(o, "theme", &req->theme, err, errsz) ||
-		    !intake_str(o, "ts", &type, err, errsz))
+		    !intake_str(o, "ts", &req->ts, err, errsz))
 			goto fail;
 		if (req->text == NULL) {
 			intake_refuse(err, errsz, "'text' is missing%s", "");

@@ -26,6 +26,7 @@
 #include <uv.h>
 
 #include "clock.h"
+#include "server-intake.h"
 
 /* A burst of readable-but-empty input means the terminal is gone. */
 #define LOOP_CHAIR_EMPTY_READS_MAX 64
@@ -38,7 +39,10 @@ struct loop_chair {
 	uv_signal_t sighup;
 	uv_signal_t sigint;
 	uv_timer_t timer;
+	uv_timer_t replay_timer;
 	struct app *app;
+	const struct loop_chair_options *opt;
+	struct server_intake *intake;
 	FILE *trace;
 	int64_t trace_t0_ns;
 	bool first_frame;
@@ -149,6 +153,51 @@ loop_chair_signal(struct loop_chair *l, uv_signal_t *s, int signum)
 	return rc;
 }
 
+/* Intake committed new items: the console redraws. */
+static void
+loop_chair_intake_changed(void *arg, size_t added, const char *what)
+{
+	struct loop_chair *l = arg;
+
+	(void)added;
+	app_changed(l->app, what);
+	loop_chair_after(l);
+}
+
+static void loop_chair_replay_cb(uv_timer_t *t);
+
+/*
+ * Submit every replay item whose moment has come on the session clock,
+ * then sleep until the next one.
+ */
+static void
+loop_chair_replay(struct loop_chair *l)
+{
+	struct replay *r = l->opt->replay;
+	struct session *s = l->opt->session;
+	int64_t start = s->event->event.start_wall_ms, now;
+
+	if (r == NULL)
+		return;
+	now = session_now(s).mono_ms;
+	while (r->next < r->n && start + r->items[r->next].at_ms <= now) {
+		server_intake_submit(l->intake, r->items[r->next].line,
+		    r->items[r->next].len);
+		r->next++;
+	}
+	if (r->next < r->n)
+		uv_timer_start(&l->replay_timer, loop_chair_replay_cb,
+		    (uint64_t)clock_real_delay(&s->clock,
+		    start + r->items[r->next].at_ms - now), 0);
+}
+
+/* The next replayed question is due. */
+static void
+loop_chair_replay_cb(uv_timer_t *t)
+{
+	loop_chair_replay(t->data);
+}
+
 /* Close every handle (a no-op for handles never initialised). */
 static void
 loop_chair_close_all(uv_handle_t *h, void *arg)
@@ -159,8 +208,10 @@ loop_chair_close_all(uv_handle_t *h, void *arg)
 }
 
 int
-loop_chair_run(struct app *app, int input_fd, char **cause)
+loop_chair_run(struct app *app, int input_fd,
+    const struct loop_chair_options *o, char **cause)
 {
+	struct server_intake_options io;
 	struct loop_chair l;
 	const char *trace = getenv("PODIUM_TRACE");
 	const char *t0 = getenv("PODIUM_TRACE_T0");
@@ -168,6 +219,7 @@ loop_chair_run(struct app *app, int input_fd, char **cause)
 
 	memset(&l, 0, sizeof l);
 	l.app = app;
+	l.opt = o;
 	l.first_frame = true;
 	if (trace != NULL && trace[0] != '\0') {
 		l.trace = fopen(trace, "a");
@@ -177,21 +229,34 @@ loop_chair_run(struct app *app, int input_fd, char **cause)
 	rc = uv_loop_init(&l.loop);
 	if (rc != 0)
 		goto fail;
-	l.input.data = l.timer.data = &l;
+	l.input.data = l.timer.data = l.replay_timer.data = &l;
 	if ((rc = uv_poll_init(&l.loop, &l.input, input_fd)) != 0 ||
 	    (rc = uv_poll_start(&l.input, UV_READABLE, loop_chair_input_cb)) != 0 ||
 	    (rc = uv_timer_init(&l.loop, &l.timer)) != 0 ||
 	    (rc = loop_chair_signal(&l, &l.sigwinch, SIGWINCH)) != 0 ||
 	    (rc = loop_chair_signal(&l, &l.sigterm, SIGTERM)) != 0 ||
 	    (rc = loop_chair_signal(&l, &l.sighup, SIGHUP)) != 0 ||
-	    (rc = loop_chair_signal(&l, &l.sigint, SIGINT)) != 0)
+	    (rc = loop_chair_signal(&l, &l.sigint, SIGINT)) != 0 ||
+	    (rc = uv_timer_init(&l.loop, &l.replay_timer)) != 0)
 		goto fail;
+	memset(&io, 0, sizeof io);
+	io.unix_path = o->intake_unix;
+	io.tcp_listen = o->intake_tcp;
+	io.token = o->token;
+	io.changed = loop_chair_intake_changed;
+	io.arg = &l;
+	l.intake = server_intake_create(&l.loop, o->session, &io, cause);
+	if (l.intake == NULL)
+		goto fail_cause;
+	loop_chair_replay(&l);
 
 	loop_chair_after(&l);
 	uv_run(&l.loop, UV_RUN_DEFAULT);
 
+	server_intake_close(l.intake);
 	uv_walk(&l.loop, loop_chair_close_all, NULL);
 	uv_run(&l.loop, UV_RUN_DEFAULT);
+	server_intake_destroy(l.intake);
 	rc = uv_loop_close(&l.loop);
 	if (l.trace != NULL)
 		fclose(l.trace);
@@ -207,6 +272,7 @@ fail:
 	if (asprintf(cause, "cannot set up the event loop: %s",
 	    uv_strerror(rc)) < 0)
 		abort();
+fail_cause:
 	uv_walk(&l.loop, loop_chair_close_all, NULL);
 	uv_run(&l.loop, UV_RUN_DEFAULT);
 	uv_loop_close(&l.loop);

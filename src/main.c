@@ -18,8 +18,8 @@ static const char main_usage[] =
     "  rehearse   play the session on a simulated clock\n"
     "  state      print the state of a session database as JSON\n"
     "  mirror     read-only co-host view (not available in this version)\n"
-    "  ask        send a question to a running console (not available yet)\n"
-    "  import     import a registration CSV export (not available yet)\n"
+    "  ask        send a question to a running console\n"
+    "  import     import a registration CSV export\n"
     "  export     write the session record (not available yet)\n"
     "\n"
     "options:\n"
@@ -31,8 +31,7 @@ static const char main_usage[] =
 int
 main(int argc, char **argv)
 {
-	static const char *const later[] = { "mirror", "ask", "import",
-		"export" };
+	static const char *const later[] = { "mirror", "export" };
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
 	if (cmd == NULL || cmd[0] == '-') {
@@ -53,6 +52,10 @@ main(int argc, char **argv)
 		return cmd_chair(argc - 1, argv + 1, true);
 	if (strcmp(cmd, "state") == 0)
 		return cmd_state(argc - 1, argv + 1);
+	if (strcmp(cmd, "ask") == 0)
+		return cmd_ask(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0) {
 		fputs(main_usage, stdout);
 		return CLI_OK;

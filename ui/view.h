@@ -74,13 +74,13 @@ struct view_speakers_state {
 	size_t cap;
 };
 
-/* Scroll position of the question list and its per-frame scratch space. */
+struct qlist;
+
+/* Scroll positions of the question list and of the theme picker. */
 struct view_questions_state {
-	int top;
-	int *group;     /* group of each question, one per model question */
-	size_t cap;
-	size_t *rows;   /* question index shown on each visible row */
-	size_t rows_cap;
+	int top;              /* first row of the list shown */
+	int theme_top;        /* first theme shown in the picker */
+	struct qlist *own;    /* the list, when the frame brings none */
 };
 
 /* The attributes of a role. */

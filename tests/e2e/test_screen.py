@@ -28,8 +28,12 @@ def test(wd, consoles):
     s = c.screen()
     c.keys("?")
     s = c.wait_for("Keys")
-    for k in ("Space", "start or pause", "undo"):
+    for k in ("Space", "start or pause"):
         check(k in s, "help lists %r at 80x24:\n%s" % (k, s))
+    # The rest of the keys are a scroll away.
+    c.keys(*(["j"] * 30))
+    s = c.wait_for("quit")
+    check("undo" in s or "help" in s, "help scrolls to the last keys")
     c.keys("Escape")
     c.wait_gone("Keys (")
 

@@ -1,0 +1,58 @@
+/*
+ * classify.h -- a theme suggested for every incoming audience question,
+ * from the event's per-theme keywords, in any of the event's languages.
+ *
+ * Data flow: classify_create() reads the themes of an event once,
+ * normalises and stems every keyword and indexes them; classify_text()
+ * then normalises a question the same way, finds the keywords it contains
+ * and scores the themes. The chair sees the suggestion and may override
+ * it. How it works and how well: docs/CLASSIFIER.md.
+ *
+ * Pure computation: no I/O, no curses, no SQLite, no event loop. A built
+ * classifier is read-only, so one may serve several threads.
+ */
+#ifndef PODIUM_CLASSIFY_H
+#define PODIUM_CLASSIFY_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+/* Bytes of normalised text looked at; a 4000-character question fits. */
+#define CLASSIFY_TEXT_MAX 16384
+
+struct classify;
+
+/*
+ * Build a classifier from the event's themes. The event must outlive the
+ * classifier: returned theme keys point into it. Never NULL (allocation
+ * failure aborts).
+ */
+struct classify *classify_create(const struct model_event *ev);
+
+/* Free a classifier; NULL is accepted. */
+void classify_destroy(struct classify *c);
+
+/*
+ * Suggest a theme for a question: returns the theme key (a pointer into
+ * the event, never NULL: "other" -- or the event's last theme if no
+ * "other" -- when unsure) and, if confidence is not NULL, a confidence in
+ * [0,1]. lang may be NULL or unknown: then all languages' keywords count
+ * alike; otherwise the other languages' keywords still count, for less.
+ */
+const char *classify_text(const struct classify *c, const char *text,
+    const char *lang, double *confidence);
+
+/*
+ * Normalise text for matching (exposed for tests): lower case, accents
+ * removed (é→e, ñ→n, ç→c, œ→oe, ß→ss), Arabic alef variants (أ إ آ ٱ → ا),
+ * ta marbuta (ة → ه), alef maqsura (ى → ي), hamza on waw and ya (ؤ → و,
+ * ئ → ي), Arabic-Indic digits to 0-9, harakat, tatweel and other combining
+ * marks removed; anything not a letter or digit becomes a space; runs of
+ * spaces collapse and none lead or trail. Writes at most outsz-1 bytes of
+ * UTF-8 plus a NUL into out, never cutting a character, and returns the
+ * length written.
+ */
+size_t classify_normalise(const char *in, char *out, size_t outsz);
+
+#endif /* PODIUM_CLASSIFY_H */

@@ -1,0 +1,1172 @@
+/*
+ * classify.c -- a theme suggested for an audience question from the
+ * event's per-theme keywords.
+ *
+ * Data flow: classify_create() normalises every keyword of every theme
+ * (classify_normalise), splits it into words, drops small words ("of",
+ * "des", "في") and stems each word for the keyword's language (plural and
+ * feminine endings, the Arabic article). The first word of each keyword
+ * goes into a byte trie; its other words stay with the keyword, to be
+ * checked against the words that follow in the question. Keywords that
+ * come out the same within a theme are merged, remembering every language
+ * that gave them. Each keyword then gets a weight: keywords that also
+ * fire inside other themes' keywords and titles (fund in "regional fund",
+ * "use of funds") tell less, and phrases tell more.
+ *
+ * classify_text() normalises the question into a buffer on the stack,
+ * cuts it into words and walks each word down the trie: a keyword stem
+ * matches a word that starts with it (so financ meets financement and
+ * financing); a short stem (csr, odd, age) must be the whole word, give
+ * or take a plural ending. Arabic words are also tried without their
+ * leading conjunction, preposition and article (والتمويل, للتمويل). Each
+ * theme adds up the weights of the keywords found; the best theme wins if
+ * it scored at all and "other" did not score clearly more; the confidence
+ * grows with the margin over the runner-up and with the best score.
+ *
+ * Nothing is allocated per question, so classify_text() costs a few
+ * microseconds; see docs/CLASSIFIER.md for the measured figures and the
+ * reasons behind each rule.
+ */
+#include "classify.h"
+
+#include <limits.h>
+#include <locale.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <wchar.h>
+#include <wctype.h>
+
+/* Words kept of a keyword phrase; more are dropped. */
+#define KEYWORD_WORDS_MAX 8
+
+/* Themes scored; an event has at most 32. */
+#define THEMES_MAX 64
+
+/* Languages told apart; an event has at most 16. */
+#define LANGS_MAX 32
+
+/* Distinct keywords found in one question that are counted. */
+#define HITS_MAX 256
+
+/* Words of one question looked at. */
+#define TOKENS_MAX (CLASSIFY_TEXT_MAX / 2)
+
+/* Small words skipped inside phrases, in either direction. */
+#define STOPS_SKIPPED_MAX 3
+
+/* Places an Arabic word may start after its clitics. */
+#define STARTS_MAX 20
+
+/* Stems of fewer characters must be whole words (plus an ending). */
+#define PREFIX_MIN_LATIN 4
+#define PREFIX_MIN_ARABIC 4
+
+/* Characters a stem keeps at least when an ending is cut. */
+#define STEM_MIN_LATIN 4
+#define STEM_MIN_ARABIC 3
+
+/* Score weights: see docs/CLASSIFIER.md. */
+#define PHRASE_BONUS 0.5     /* per word beyond the first */
+#define REPEAT_BONUS 0.5     /* once, for a keyword found again */
+#define CROSS_LANG 0.5       /* keyword of another language than the question's */
+#define OTHER_FACTOR 0.5     /* greetings and thanks open many real questions */
+#define MIN_SCORE 0.25       /* below this nothing was really recognised */
+
+#define NONE UINT32_MAX
+
+/* One word of a keyword: a stem in the pool. */
+struct stem {
+	uint32_t off;
+	uint16_t len;
+	bool exact;     /* too short to be a prefix: whole word, or plus an ending */
+	bool arabic;
+};
+
+/* A keyword of a theme, as matched. */
+struct keyword {
+	struct stem word[KEYWORD_WORDS_MAX];
+	int nwords;
+	int theme;
+	uint32_t langs;       /* bit i: c->langs[i] gave this keyword */
+	uint64_t fired_in;    /* bit t: fires inside theme t's own description */
+	double weight;
+	uint32_t next;        /* next keyword whose first word ends on the same node */
+};
+
+/* A node of the byte trie of first words and small words. */
+struct node {
+	uint32_t child;       /* first child, or NONE */
+	uint32_t sibling;     /* next child of the same parent, or NONE */
+	uint32_t keywords;    /* first keyword whose first word ends here, or NONE */
+	unsigned char byte;
+	bool stop;            /* a small word ends here */
+};
+
+struct classify {
+	const struct model_event *ev;
+	int nthemes;
+	int fallback;         /* theme given when unsure; -1 without themes */
+	char langs[LANGS_MAX][MODEL_LANG_MAX + 1];
+	int nlangs;
+	struct node *nodes;   /* nodes[0] is the root */
+	size_t nnodes, nodes_cap;
+	uint32_t root[256];   /* the root's children by byte */
+	struct keyword *kws;
+	size_t nkws, kws_cap;
+	char *pool;           /* stems, back to back */
+	size_t pool_len, pool_cap;
+};
+
+/* A word of the question being classified. */
+struct token {
+	uint16_t off;
+	uint16_t len;
+	bool stop;
+	bool arabic;
+};
+
+/* A question cut into words. */
+struct text {
+	char norm[CLASSIFY_TEXT_MAX];
+	struct token tok[TOKENS_MAX];
+	size_t ntok;
+};
+
+/* A keyword found in the question. */
+struct hit {
+	uint32_t kw;
+	uint16_t count;
+	uint16_t last_token;
+};
+
+/* The keywords found in one question. */
+struct hits {
+	struct hit hit[HITS_MAX];
+	size_t n;
+};
+
+/* Languages whose endings the stemmer knows. */
+enum stem_lang {
+	STEM_NONE,
+	STEM_EN,
+	STEM_FR,
+	STEM_ES,
+};
+
+/*
+ * Small words, normalised, of the four languages of the sample: skipped
+ * inside phrases, so "lack of funds" meets "lack of funds" and "lack of
+ * the funds" alike, and "demande d'assistance" meets "demande
+ * d'assistance" although the elided d' became a word of its own.
+ */
+static const char *const stopwords[] = {
+	"a", "an", "the", "of", "to", "for", "in", "on", "and", "or", "with",
+	"by", "at", "from", "into", "as", "about", "our", "their", "its",
+	"le", "la", "les", "l", "de", "des", "du", "d", "un", "une", "au",
+	"aux", "en", "et", "ou", "pour", "sur", "dans", "par", "avec", "qu",
+	"el", "los", "las", "lo", "del", "al", "unos", "unas", "y", "o",
+	"para", "por", "con", "su", "sus",
+	"في", "من", "علي", "الي", "عن", "مع", "او", "ان", "و",
+};
+
+/* Arabic prefixes (conjunction, preposition, article) a word may carry. */
+static const char *const arabic_clitics[] = {
+	"وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال",
+	"وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ل", "ك",
+};
+
+/* Endings an Arabic short stem may carry and still be the same word. */
+static const char *const arabic_endings[] = {
+	"ه", "ات", "ون", "ين", "ي", "يه", "يات", "يون", "يين", "ها", "هم",
+	"نا",
+};
+
+/* Arabic keyword articles cut before indexing; longest first. */
+static const char *const arabic_articles[] = {
+	"وال", "بال", "كال", "فال", "لل", "ال",
+};
+
+/* Arabic keyword endings cut before indexing (plurals, ta marbuta). */
+static const char *const arabic_suffixes[] = {
+	"ات", "ون", "ين", "ه",
+};
+
+/*
+ * Lower-case base letters of U+00C0..U+017F; '*' marks letters written
+ * with two (æ, œ, ß, þ, ĳ), handled in latin_fold().
+ */
+static const char latin_table[] =
+	"aaaaaa*ceeeeiiii" /* U+00C0 */
+	"dnooooo ouuuuy**" /* U+00D0 */
+	"aaaaaa*ceeeeiiii" /* U+00E0 */
+	"dnooooo ouuuuy*y" /* U+00F0 */
+	"aaaaaaccccccccdd" /* U+0100 */
+	"ddeeeeeeeeeegggg" /* U+0110 */
+	"gggghhhhiiiiiiii" /* U+0120 */
+	"ii**jjkkklllllll" /* U+0130 */
+	"lllnnnnnnnnnoooo" /* U+0140 */
+	"oo**rrrrrrssssss" /* U+0150 */
+	"ssttttttuuuuuuuu" /* U+0160 */
+	"uuuuwwyyyzzzzzzs"; /* U+0170 */
+
+/* Abort with a message: podium cannot go on without memory. */
+static void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n == 0 ? 1 : n);
+
+	if (q == NULL) {
+		fprintf(stderr, "podium: out of memory (%zu bytes)\n", n);
+		abort();
+	}
+	return q;
+}
+
+/* The C.UTF-8 character type, made once; (locale_t)0 when unavailable. */
+static locale_t
+utf8_locale(void)
+{
+	static bool tried;
+	static locale_t loc;
+
+	if (!tried) {
+		tried = true;
+		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	}
+	return loc;
+}
+
+/* The two letters of æ, œ, ß, þ and ĳ, or NULL for any other character. */
+static const char *
+latin_fold(wchar_t wc)
+{
+	switch (wc) {
+	case 0xC6: case 0xE6: return "ae";
+	case 0x152: case 0x153: return "oe";
+	case 0xDF: return "ss";
+	case 0xDE: case 0xFE: return "th";
+	case 0x132: case 0x133: return "ij";
+	default: return NULL;
+	}
+}
+
+/* The base letter of an accented Latin letter, or 0 if it has none. */
+static char
+latin_base(wchar_t wc)
+{
+	if (wc < 0xC0 || wc >= 0x180)
+		return 0;
+	return latin_table[wc - 0xC0];
+}
+
+/* Arabic letter variants and digits folded to the form keywords use. */
+static wchar_t
+arabic_fold(wchar_t wc)
+{
+	switch (wc) {
+	case 0x0622: case 0x0623: case 0x0625: case 0x0671:
+		return 0x0627;          /* alef with madda, hamza, wasla */
+	case 0x0629:
+		return 0x0647;          /* ta marbuta → ha */
+	case 0x0649: case 0x0626: case 0x06CC:
+		return 0x064A;          /* alef maqsura, hamza on ya, Farsi ya */
+	case 0x0624:
+		return 0x0648;          /* hamza on waw */
+	case 0x06A9:
+		return 0x0643;          /* keheh, as Persian keyboards type kaf */
+	default:
+		break;
+	}
+	if (wc >= 0x0660 && wc <= 0x0669)
+		return L'0' + (wc - 0x0660);
+	if (wc >= 0x06F0 && wc <= 0x06F9)
+		return L'0' + (wc - 0x06F0);
+	return wc;
+}
+
+/* Output being written by classify_normalise(). */
+struct out {
+	char *p;
+	size_t len;
+	size_t cap;        /* bytes usable, the NUL excluded */
+	bool space;        /* a space is due before the next letter */
+	bool full;
+};
+
+/* Append bytes of one character, or mark the output full. */
+static void
+out_put(struct out *o, const char *s, size_t n)
+{
+	if (o->full)
+		return;
+	if (o->space && o->len > 0) {
+		if (o->len + 1 + n > o->cap) {
+			o->full = true;
+			return;
+		}
+		o->p[o->len++] = ' ';
+	}
+	o->space = false;
+	if (o->len + n > o->cap) {
+		o->full = true;
+		return;
+	}
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+}
+
+/* Append one decoded non-ASCII character, normalised. */
+static void
+out_wide(struct out *o, wchar_t wc)
+{
+	char buf[MB_LEN_MAX];
+	mbstate_t st;
+	const char *two;
+	size_t n;
+	char c;
+
+	if (wc == 0x0640)
+		return;                 /* tatweel only stretches a word */
+	wc = arabic_fold(wc);
+	if (wc < 0x80) {
+		c = (char)wc;
+		out_put(o, &c, 1);
+		return;
+	}
+	/* Harakat, combining accents, joiners: part of the word, not letters. */
+	if (wcwidth(wc) == 0)
+		return;
+	if (!iswalnum((wint_t)wc)) {
+		o->space = true;
+		return;
+	}
+	wc = (wchar_t)towlower((wint_t)wc);
+	if (wc < 0x80) {
+		c = (char)wc;
+		out_put(o, &c, 1);
+		return;
+	}
+	two = latin_fold(wc);
+	if (two != NULL) {
+		out_put(o, two, strlen(two));
+		return;
+	}
+	c = latin_base(wc);
+	if (c != 0) {
+		out_put(o, &c, 1);
+		return;
+	}
+	memset(&st, 0, sizeof st);
+	n = wcrtomb(buf, wc, &st);
+	if (n == (size_t)-1)
+		o->space = true;
+	else
+		out_put(o, buf, n);
+}
+
+size_t
+classify_normalise(const char *in, char *out, size_t outsz)
+{
+	struct out o = { out, 0, outsz == 0 ? 0 : outsz - 1, false, false };
+	locale_t old = (locale_t)0, loc;
+	const unsigned char *p = (const unsigned char *)(in == NULL ? "" : in);
+	mbstate_t st;
+	wchar_t wc;
+	size_t n;
+	char c;
+
+	if (outsz == 0)
+		return 0;
+	loc = utf8_locale();
+	if (loc != (locale_t)0)
+		old = uselocale(loc);
+	memset(&st, 0, sizeof st);
+	while (*p != '\0' && !o.full) {
+		if (*p < 0x80) {
+			/* ASCII, most of every question, without the decoder. */
+			c = (char)*p++;
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+				out_put(&o, &c, 1);
+			else
+				o.space = true;
+			continue;
+		}
+		n = mbrtowc(&wc, (const char *)p,
+		    strnlen((const char *)p, MB_LEN_MAX), &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			/* A bad byte separates words; decoding resumes after it. */
+			memset(&st, 0, sizeof st);
+			o.space = true;
+			p++;
+			continue;
+		}
+		p += n;
+		out_wide(&o, wc);
+	}
+	if (old != (locale_t)0)
+		uselocale(old);
+	out[o.len] = '\0';
+	return o.len;
+}
+
+/* Whether a byte continues a UTF-8 character. */
+static bool
+utf8_cont(unsigned char b)
+{
+	return (b & 0xC0) == 0x80;
+}
+
+/* Characters in n bytes of UTF-8. */
+static size_t
+utf8_chars(const char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (!utf8_cont((unsigned char)s[i]))
+			k++;
+	return k;
+}
+
+/* Whether a normalised word is written in Arabic letters. */
+static bool
+word_arabic(const char *w, size_t n)
+{
+	return n >= 2 && (unsigned char)w[0] >= 0xD8 &&
+	    (unsigned char)w[0] <= 0xDB;
+}
+
+/* Whether n bytes at w end with the string s. */
+static bool
+ends_with(const char *w, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+
+	return n >= k && memcmp(w + n - k, s, k) == 0;
+}
+
+/* Whether n bytes at w start with the string s. */
+static bool
+starts_with(const char *w, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+
+	return n >= k && memcmp(w, s, k) == 0;
+}
+
+/* Whether w (n bytes) may lose its last k bytes and keep min characters. */
+static bool
+can_cut(const char *w, size_t n, const char *suffix, size_t min)
+{
+	size_t k = strlen(suffix);
+
+	return ends_with(w, n, suffix) && utf8_chars(w, n - k) >= min;
+}
+
+/*
+ * Length of a Latin keyword word without its inflection, so that the stem
+ * meets every form of the word: "resources" meets "resource", "identify"
+ * meets "identification", "handicapées" meets "handicapé", "empezar"
+ * meets "empezamos". Plural and feminine endings go when at least
+ * STEM_MIN_LATIN characters remain, verb endings (-er, -ir, -re, -ar) and
+ * the Spanish gender vowel when one more remains, because shorter stems
+ * start too many unrelated words.
+ */
+static size_t
+stem_latin(const char *w, size_t n, enum stem_lang lang)
+{
+	static const char *const en[] = { "ies", "ing", "ed", "es", "s" };
+	static const char *const fr_verb[] = { "er", "ir", "re" };
+	static const char *const es_verb[] = { "ar", "er", "ir" };
+	size_t i;
+	int e;
+
+	switch (lang) {
+	case STEM_EN:
+		for (i = 0; i < sizeof en / sizeof en[0]; i++) {
+			if (!can_cut(w, n, en[i], STEM_MIN_LATIN))
+				continue;
+			/* Not "access", "focus", "basis": no plural there. */
+			if (strlen(en[i]) == 1 && (ends_with(w, n, "ss") ||
+			    ends_with(w, n, "us") || ends_with(w, n, "is")))
+				continue;
+			return n - strlen(en[i]);
+		}
+		if (can_cut(w, n, "y", STEM_MIN_LATIN) ||
+		    can_cut(w, n, "e", STEM_MIN_LATIN))
+			n--;
+		return n;
+	case STEM_FR:
+		if ((ends_with(w, n, "s") || ends_with(w, n, "x")) &&
+		    !ends_with(w, n, "ss") && can_cut(w, n, "s", STEM_MIN_LATIN))
+			n--;
+		for (i = 0; i < sizeof fr_verb / sizeof fr_verb[0]; i++)
+			if (can_cut(w, n, fr_verb[i], STEM_MIN_LATIN + 1)) {
+				n -= 2;
+				break;
+			}
+		for (e = 0; e < 2; e++)
+			if (can_cut(w, n, "e", STEM_MIN_LATIN))
+				n--;
+		return n;
+	case STEM_ES:
+		if (can_cut(w, n, "es", STEM_MIN_LATIN))
+			n -= 2;
+		else if (can_cut(w, n, "s", STEM_MIN_LATIN))
+			n--;
+		for (i = 0; i < sizeof es_verb / sizeof es_verb[0]; i++)
+			if (can_cut(w, n, es_verb[i], STEM_MIN_LATIN + 1)) {
+				n -= 2;
+				break;
+			}
+		/* Gender: "empresa" meets "empresarial". */
+		if (can_cut(w, n, "a", STEM_MIN_LATIN + 1) ||
+		    can_cut(w, n, "o", STEM_MIN_LATIN + 1))
+			n--;
+		return n;
+	case STEM_NONE:
+		break;
+	}
+	return n;
+}
+
+/*
+ * Cut an Arabic keyword word to its stem: the article in front (the text
+ * side tries words without it), plural and feminine endings and a final
+ * nisba ya behind. Sets *start to the first byte kept; returns the stem's
+ * length in bytes.
+ */
+static size_t
+stem_arabic(const char *w, size_t n, size_t *start)
+{
+	size_t i, k;
+
+	*start = 0;
+	for (i = 0; i < sizeof arabic_articles / sizeof arabic_articles[0];
+	    i++) {
+		k = strlen(arabic_articles[i]);
+		if (starts_with(w, n, arabic_articles[i]) &&
+		    utf8_chars(w + k, n - k) >= 2) {
+			*start = k;
+			break;
+		}
+	}
+	w += *start;
+	n -= *start;
+	for (i = 0; i < sizeof arabic_suffixes / sizeof arabic_suffixes[0];
+	    i++) {
+		k = strlen(arabic_suffixes[i]);
+		if (ends_with(w, n, arabic_suffixes[i]) &&
+		    utf8_chars(w, n - k) >= STEM_MIN_ARABIC) {
+			n -= k;
+			break;
+		}
+	}
+	/* The nisba ya only on long words: مبادئ is not مبادرة. */
+	if (ends_with(w, n, "ي") && utf8_chars(w, n - 2) >= STEM_MIN_ARABIC + 2)
+		n -= 2;
+	return n;
+}
+
+/* Which endings a language's keywords lose, from its code ("fr-CA": fr). */
+static enum stem_lang
+stem_lang_of(const char *code)
+{
+	size_t n = strcspn(code, "-_");
+
+	if (n == 2 && strncasecmp(code, "en", 2) == 0)
+		return STEM_EN;
+	if (n == 2 && strncasecmp(code, "fr", 2) == 0)
+		return STEM_FR;
+	if (n == 2 && strncasecmp(code, "es", 2) == 0)
+		return STEM_ES;
+	return STEM_NONE;
+}
+
+/*
+ * Whether what follows a short stem in a word is only an ending that
+ * keeps the word's meaning (a plural, Arabic feminine or pronoun).
+ */
+static bool
+ending_ok(const char *rest, size_t n, bool arabic)
+{
+	size_t i;
+
+	if (n == 0)
+		return true;
+	if (!arabic)
+		return (n == 1 && rest[0] == 's') ||
+		    (n == 2 && memcmp(rest, "es", 2) == 0);
+	for (i = 0; i < sizeof arabic_endings / sizeof arabic_endings[0]; i++)
+		if (strlen(arabic_endings[i]) == n &&
+		    memcmp(rest, arabic_endings[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* Whether a word (n bytes at w) is matched by a stem. */
+static bool
+stem_fits(const struct classify *c, const struct stem *s, const char *w,
+    size_t n)
+{
+	if (n < s->len || memcmp(w, c->pool + s->off, s->len) != 0)
+		return false;
+	return !s->exact || ending_ok(w + s->len, n - s->len, s->arabic);
+}
+
+/*
+ * Where an Arabic word may start once its clitics are taken off: 0, and
+ * after each prefix it carries that leaves at least two letters. Returns
+ * how many starts were written.
+ */
+static size_t
+arabic_starts(const char *w, size_t n, size_t *starts)
+{
+	size_t i, j, k, ns = 0;
+
+	starts[ns++] = 0;
+	for (i = 0; i < sizeof arabic_clitics / sizeof arabic_clitics[0];
+	    i++) {
+		k = strlen(arabic_clitics[i]);
+		if (!starts_with(w, n, arabic_clitics[i]) ||
+		    utf8_chars(w + k, n - k) < 2)
+			continue;
+		for (j = 0; j < ns && starts[j] != k; j++)
+			;
+		if (j == ns && ns < STARTS_MAX)
+			starts[ns++] = k;
+	}
+	return ns;
+}
+
+/* The child of a trie node reached by one byte, or NONE. */
+static uint32_t
+node_child(const struct classify *c, uint32_t n, unsigned char b)
+{
+	uint32_t k;
+
+	if (n == 0)
+		return c->root[b];
+	for (k = c->nodes[n].child; k != NONE; k = c->nodes[k].sibling)
+		if (c->nodes[k].byte == b)
+			return k;
+	return NONE;
+}
+
+/* The trie node a word ends on, or NONE if the trie has no such path. */
+static uint32_t
+node_find(const struct classify *c, const char *w, size_t n)
+{
+	uint32_t k = 0;
+	size_t i;
+
+	for (i = 0; i < n && k != NONE; i++)
+		k = node_child(c, k, (unsigned char)w[i]);
+	return k;
+}
+
+/* The trie node a word ends on, made if missing. */
+static uint32_t
+node_insert(struct classify *c, const char *w, size_t n)
+{
+	uint32_t k = 0, next;
+	struct node *nd;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		next = node_child(c, k, (unsigned char)w[i]);
+		if (next == NONE) {
+			if (c->nnodes == c->nodes_cap) {
+				c->nodes_cap *= 2;
+				c->nodes = xrealloc(c->nodes,
+				    c->nodes_cap * sizeof *c->nodes);
+			}
+			next = (uint32_t)c->nnodes++;
+			nd = &c->nodes[next];
+			nd->child = NONE;
+			nd->keywords = NONE;
+			nd->byte = (unsigned char)w[i];
+			nd->stop = false;
+			if (k == 0) {
+				nd->sibling = NONE;
+				c->root[(unsigned char)w[i]] = next;
+			} else {
+				nd->sibling = c->nodes[k].child;
+				c->nodes[k].child = next;
+			}
+		}
+		k = next;
+	}
+	return k;
+}
+
+/* Copy a stem into the pool; returns its offset. */
+static uint32_t
+pool_add(struct classify *c, const char *s, size_t n)
+{
+	size_t off = c->pool_len;
+
+	if (c->pool_len + n > c->pool_cap) {
+		while (c->pool_len + n > c->pool_cap)
+			c->pool_cap *= 2;
+		c->pool = xrealloc(c->pool, c->pool_cap);
+	}
+	memcpy(c->pool + off, s, n);
+	c->pool_len += n;
+	return (uint32_t)off;
+}
+
+/* Whether a normalised word is one of the small words. */
+static bool
+is_stopword(const struct classify *c, const char *w, size_t n)
+{
+	uint32_t k = node_find(c, w, n);
+
+	return k != NONE && k != 0 && c->nodes[k].stop;
+}
+
+/* Index of a language among the keywords', added if new; -1 if none fits. */
+static int
+lang_index(struct classify *c, const char *code)
+{
+	int i;
+
+	for (i = 0; i < c->nlangs; i++)
+		if (strcasecmp(c->langs[i], code) == 0)
+			return i;
+	if (c->nlangs == LANGS_MAX)
+		return LANGS_MAX - 1;   /* the rest share the last bit */
+	snprintf(c->langs[c->nlangs], sizeof c->langs[0], "%s", code);
+	return c->nlangs++;
+}
+
+/*
+ * Index of a question's language among the keywords' languages ("fr-CA"
+ * finds fr), or -1 when it is not one of them.
+ */
+static int
+lang_lookup(const struct classify *c, const char *lang)
+{
+	size_t n;
+	int i;
+
+	if (lang == NULL)
+		return -1;
+	for (i = 0; i < c->nlangs; i++)
+		if (strcasecmp(c->langs[i], lang) == 0)
+			return i;
+	n = strcspn(lang, "-_");
+	for (i = 0; i < c->nlangs; i++)
+		if (strlen(c->langs[i]) == n &&
+		    strncasecmp(c->langs[i], lang, n) == 0)
+			return i;
+	return -1;
+}
+
+/* A word of a keyword being built: where it is in the normalised text. */
+struct piece {
+	size_t off;
+	size_t len;
+};
+
+/* Whether two keywords of the same first node say the same words. */
+static bool
+keyword_same(const struct classify *c, const struct keyword *k,
+    const char *norm, const struct piece *pc, int npc)
+{
+	int i;
+
+	if (k->nwords != npc)
+		return false;
+	for (i = 0; i < npc; i++)
+		if (k->word[i].len != pc[i].len ||
+		    memcmp(c->pool + k->word[i].off, norm + pc[i].off,
+		    pc[i].len) != 0)
+			return false;
+	return true;
+}
+
+/* Index one keyword of a theme in one language. */
+static void
+keyword_add(struct classify *c, int theme, int lang, enum stem_lang sl,
+    const char *text)
+{
+	char norm[512];
+	struct piece all[KEYWORD_WORDS_MAX * 4], pc[KEYWORD_WORDS_MAX];
+	struct keyword *k;
+	size_t n, i, j, start, nall = 0;
+	uint32_t node, kw;
+	int npc = 0;
+
+	n = classify_normalise(text, norm, sizeof norm);
+	for (i = 0; i < n && nall < KEYWORD_WORDS_MAX * 4; i = j + 1) {
+		for (j = i; j < n && norm[j] != ' '; j++)
+			;
+		all[nall].off = i;
+		all[nall].len = j - i;
+		nall++;
+	}
+	/*
+	 * Small words inside a phrase are dropped, as the question's are
+	 * passed over; at its ends they are part of its meaning ("asociación
+	 * con", "le son").
+	 */
+	for (i = 0; i < nall && npc < KEYWORD_WORDS_MAX; i++)
+		if (i == 0 || i + 1 == nall ||
+		    !is_stopword(c, norm + all[i].off, all[i].len))
+			pc[npc++] = all[i];
+	if (npc == 0)
+		return;
+	for (i = 0; i < (size_t)npc; i++) {
+		if (word_arabic(norm + pc[i].off, pc[i].len)) {
+			pc[i].len = stem_arabic(norm + pc[i].off, pc[i].len,
+			    &start);
+			pc[i].off += start;
+		} else {
+			pc[i].len = stem_latin(norm + pc[i].off, pc[i].len, sl);
+		}
+	}
+	node = node_insert(c, norm + pc[0].off, pc[0].len);
+	for (kw = c->nodes[node].keywords; kw != NONE; kw = c->kws[kw].next) {
+		if (c->kws[kw].theme == theme &&
+		    keyword_same(c, &c->kws[kw], norm, pc, npc)) {
+			c->kws[kw].langs |= 1u << lang;
+			return;
+		}
+	}
+	if (c->nkws == c->kws_cap) {
+		c->kws_cap *= 2;
+		c->kws = xrealloc(c->kws, c->kws_cap * sizeof *c->kws);
+	}
+	kw = (uint32_t)c->nkws++;
+	k = &c->kws[kw];
+	memset(k, 0, sizeof *k);
+	k->theme = theme;
+	k->langs = 1u << lang;
+	k->nwords = npc;
+	for (i = 0; i < (size_t)npc; i++) {
+		k->word[i].off = pool_add(c, norm + pc[i].off, pc[i].len);
+		k->word[i].len = (uint16_t)pc[i].len;
+		k->word[i].arabic = word_arabic(norm + pc[i].off, pc[i].len);
+		k->word[i].exact = utf8_chars(norm + pc[i].off, pc[i].len) <
+		    (size_t)(k->word[i].arabic ? PREFIX_MIN_ARABIC :
+		    PREFIX_MIN_LATIN);
+	}
+	k->next = c->nodes[node].keywords;
+	c->nodes[node].keywords = kw;
+}
+
+/* Normalise a question and cut it into words. */
+static void
+text_prepare(const struct classify *c, struct text *t, const char *s)
+{
+	size_t n, i, j;
+	struct token *tk;
+
+	n = classify_normalise(s, t->norm, sizeof t->norm);
+	t->ntok = 0;
+	for (i = 0; i < n && t->ntok < TOKENS_MAX; i = j + 1) {
+		for (j = i; j < n && t->norm[j] != ' '; j++)
+			;
+		tk = &t->tok[t->ntok++];
+		tk->off = (uint16_t)i;
+		tk->len = (uint16_t)(j - i);
+		tk->stop = is_stopword(c, t->norm + i, j - i);
+		tk->arabic = word_arabic(t->norm + i, j - i);
+	}
+}
+
+/* Whether a keyword word matches a question word, clitics aside. */
+static bool
+word_fits(const struct classify *c, const struct stem *s,
+    const struct text *t, size_t ti)
+{
+	const struct token *tk = &t->tok[ti];
+	const char *w = t->norm + tk->off;
+	size_t starts[STARTS_MAX], ns, i;
+
+	if (!tk->arabic)
+		return stem_fits(c, s, w, tk->len);
+	ns = arabic_starts(w, tk->len, starts);
+	for (i = 0; i < ns; i++)
+		if (stem_fits(c, s, w + starts[i], tk->len - starts[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Whether the words after the first of a keyword follow question word ti;
+ * small words of the question in between are passed over.
+ */
+static bool
+rest_fits(const struct classify *c, const struct keyword *k,
+    const struct text *t, size_t ti)
+{
+	size_t skipped;
+	int i;
+
+	for (i = 1; i < k->nwords; i++) {
+		for (skipped = 0, ti++; ti < t->ntok; skipped++, ti++) {
+			if (word_fits(c, &k->word[i], t, ti))
+				break;
+			if (!t->tok[ti].stop || skipped == STOPS_SKIPPED_MAX)
+				return false;
+		}
+		if (ti >= t->ntok)
+			return false;
+	}
+	return true;
+}
+
+/* Count a keyword found at question word ti (once per word). */
+static void
+hits_add(struct hits *h, uint32_t kw, size_t ti)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		if (h->hit[i].kw != kw)
+			continue;
+		if (h->hit[i].last_token != ti) {
+			h->hit[i].count++;
+			h->hit[i].last_token = (uint16_t)ti;
+		}
+		return;
+	}
+	if (h->n == HITS_MAX)
+		return;
+	h->hit[h->n].kw = kw;
+	h->hit[h->n].count = 1;
+	h->hit[h->n].last_token = (uint16_t)ti;
+	h->n++;
+}
+
+/*
+ * Walk question word ti, from byte start, down the trie: every keyword
+ * whose first word ends on the way (at a character boundary) and fits,
+ * with its other words fitting what follows, is a hit.
+ */
+static void
+match_from(const struct classify *c, const struct text *t, size_t ti,
+    size_t start, struct hits *h)
+{
+	const struct token *tk = &t->tok[ti];
+	const char *w = t->norm + tk->off;
+	const struct keyword *k;
+	uint32_t node = 0, kw;
+	size_t p;
+
+	for (p = start; p < tk->len; ) {
+		node = node_child(c, node, (unsigned char)w[p]);
+		if (node == NONE)
+			return;
+		p++;
+		if (p < tk->len && utf8_cont((unsigned char)w[p]))
+			continue;
+		for (kw = c->nodes[node].keywords; kw != NONE; kw = k->next) {
+			k = &c->kws[kw];
+			if (k->word[0].exact && !ending_ok(w + p, tk->len - p,
+			    k->word[0].arabic))
+				continue;
+			if (rest_fits(c, k, t, ti))
+				hits_add(h, kw, ti);
+		}
+	}
+}
+
+/* Find every keyword of the classifier in a prepared question. */
+static void
+find_keywords(const struct classify *c, const struct text *t,
+    struct hits *h)
+{
+	size_t starts[STARTS_MAX], ns, i, j;
+	const struct token *tk;
+
+	h->n = 0;
+	for (i = 0; i < t->ntok; i++) {
+		tk = &t->tok[i];
+		if (!tk->arabic) {
+			match_from(c, t, i, 0, h);
+			continue;
+		}
+		ns = arabic_starts(t->norm + tk->off, tk->len, starts);
+		for (j = 0; j < ns; j++)
+			match_from(c, t, i, starts[j], h);
+	}
+}
+
+/* Mark the keywords that fire inside one piece of a theme's description. */
+static void
+mark_fired(struct classify *c, struct text *t, struct hits *h,
+    const char *s, int theme)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	text_prepare(c, t, s);
+	find_keywords(c, t, h);
+	for (i = 0; i < h->n; i++)
+		c->kws[h->hit[i].kw].fired_in |= (uint64_t)1 << theme;
+}
+
+/*
+ * Weigh the keywords: a keyword that fires inside the keywords or titles
+ * of n themes weighs 2/(1+n) -- 1 when it belongs to its theme alone --
+ * and a phrase weighs more for each word beyond its first.
+ */
+static void
+weigh_keywords(struct classify *c)
+{
+	const struct model_event *ev = c->ev;
+	const struct model_theme *th;
+	struct text *t = xrealloc(NULL, sizeof *t);
+	struct hits *h = xrealloc(NULL, sizeof *h);
+	struct keyword *k;
+	size_t i, j, l;
+	int theme, df;
+
+	for (theme = 0; theme < c->nthemes; theme++) {
+		th = &ev->themes[theme];
+		mark_fired(c, t, h, th->title, theme);
+		for (j = 0; j < th->nkeywords; j++)
+			for (l = 0; l < th->keywords[j].nwords; l++)
+				mark_fired(c, t, h, th->keywords[j].words[l],
+				    theme);
+		for (i = 0; i < ev->nsegments; i++)
+			if (ev->segments[i].theme != NULL &&
+			    strcmp(ev->segments[i].theme, th->key) == 0)
+				mark_fired(c, t, h, ev->segments[i].title,
+				    theme);
+	}
+	for (i = 0; i < c->nkws; i++) {
+		k = &c->kws[i];
+		k->fired_in |= (uint64_t)1 << k->theme;
+		df = __builtin_popcountll(k->fired_in);
+		k->weight = 2.0 / (1.0 + df) *
+		    (1.0 + PHRASE_BONUS * (k->nwords - 1));
+	}
+	free(t);
+	free(h);
+}
+
+struct classify *
+classify_create(const struct model_event *ev)
+{
+	struct classify *c = xrealloc(NULL, sizeof *c);
+	const struct model_keywords *kw;
+	char norm[64];
+	size_t i, j, l, n;
+	uint32_t node;
+	int theme, lang;
+
+	memset(c, 0, sizeof *c);
+	c->ev = ev;
+	c->nthemes = ev->nthemes < THEMES_MAX ? (int)ev->nthemes : THEMES_MAX;
+	c->fallback = c->nthemes - 1;
+	for (theme = 0; theme < c->nthemes; theme++)
+		if (strcmp(ev->themes[theme].key, "other") == 0)
+			c->fallback = theme;
+	c->nodes_cap = 1024;
+	c->nodes = xrealloc(NULL, c->nodes_cap * sizeof *c->nodes);
+	c->nnodes = 1;
+	c->nodes[0].child = NONE;
+	c->nodes[0].sibling = NONE;
+	c->nodes[0].keywords = NONE;
+	c->nodes[0].byte = 0;
+	c->nodes[0].stop = false;
+	for (i = 0; i < 256; i++)
+		c->root[i] = NONE;
+	c->kws_cap = 256;
+	c->kws = xrealloc(NULL, c->kws_cap * sizeof *c->kws);
+	c->pool_cap = 4096;
+	c->pool = xrealloc(NULL, c->pool_cap);
+	for (i = 0; i < sizeof stopwords / sizeof stopwords[0]; i++) {
+		n = classify_normalise(stopwords[i], norm, sizeof norm);
+		node = node_insert(c, norm, n);
+		if (node != 0)
+			c->nodes[node].stop = true;
+	}
+	for (theme = 0; theme < c->nthemes; theme++) {
+		for (j = 0; j < ev->themes[theme].nkeywords; j++) {
+			kw = &ev->themes[theme].keywords[j];
+			lang = lang_index(c, kw->lang);
+			for (l = 0; l < kw->nwords; l++)
+				keyword_add(c, theme, lang,
+				    stem_lang_of(kw->lang), kw->words[l]);
+		}
+	}
+	weigh_keywords(c);
+	return c;
+}
+
+void
+classify_destroy(struct classify *c)
+{
+	if (c == NULL)
+		return;
+	free(c->nodes);
+	free(c->kws);
+	free(c->pool);
+	free(c);
+}
+
+const char *
+classify_text(const struct classify *c, const char *text, const char *lang,
+    double *confidence)
+{
+	struct text t;
+	struct hits h;
+	double score[THEMES_MAX] = { 0 }, w, top, runner, best_s, second_s, o;
+	const struct keyword *k;
+	int qlang, theme, best = -1, pick;
+	size_t i;
+
+	if (confidence != NULL)
+		*confidence = 0.0;
+	if (c->fallback < 0)
+		return "other";
+	text_prepare(c, &t, text == NULL ? "" : text);
+	find_keywords(c, &t, &h);
+	qlang = lang_lookup(c, lang);
+	for (i = 0; i < h.n; i++) {
+		k = &c->kws[h.hit[i].kw];
+		w = k->weight;
+		if (qlang >= 0 && (k->langs & (1u << qlang)) == 0)
+			w *= CROSS_LANG;
+		if (h.hit[i].count > 1)
+			w *= 1.0 + REPEAT_BONUS;
+		score[k->theme] += w;
+	}
+	best_s = second_s = 0.0;
+	for (theme = 0; theme < c->nthemes; theme++) {
+		if (theme == c->fallback)
+			continue;
+		if (best < 0 || score[theme] > best_s) {
+			second_s = best < 0 ? 0.0 : best_s;
+			best_s = score[theme];
+			best = theme;
+		} else if (score[theme] > second_s) {
+			second_s = score[theme];
+		}
+	}
+	o = score[c->fallback] * OTHER_FACTOR;
+	if (best < 0 || best_s < MIN_SCORE || o >= best_s) {
+		pick = c->fallback;
+		top = o;
+		runner = best_s;
+	} else {
+		pick = best;
+		top = best_s;
+		runner = second_s > o ? second_s : o;
+	}
+	if (confidence != NULL && top > 0.0)
+		*confidence = (top - runner) / top * (top / (top + 1.0));
+	return c->ev->themes[pick].key;
+}

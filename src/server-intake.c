@@ -1,0 +1,677 @@
+/*
+ * server-intake.c -- the intake server on the console's libuv loop.
+ *
+ * Data flow: a read callback splits a connection's bytes into lines and
+ * parses each one (intake-proto.c); every line becomes an entry of the
+ * server's pending queue, in arrival order: either a reply already known
+ * (a refusal) or an item for the session. Once per loop turn, after all
+ * readable sockets were read, a check handle flushes the queue: all items
+ * go to session_do_batch() together (one transaction, one fsync: group
+ * commit), then each connection gets its replies in order in one write.
+ * So a reply {"ok":true} is only ever written after its commit.
+ *
+ * A client that does not read its replies stops being read once its
+ * unsent replies pass a high-water mark, and is read again when they
+ * drain: it can delay only itself. Over-long lines are skipped up to the
+ * next newline and refused; the connection goes on.
+ */
+#include "server-intake.h"
+
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "classify.h"
+#include "intake-item.h"
+#include "intake-proto.h"
+
+#define SERVER_INTAKE_CONNS_MAX 512
+#define SERVER_INTAKE_HIGH_WATER (1024 * 1024)  /* unsent reply bytes */
+#define SERVER_INTAKE_LOW_WATER (256 * 1024)
+#define SERVER_INTAKE_PENDING_MAX 100000        /* queued lines, all clients */
+
+struct server_intake;
+
+/* One client connection. */
+struct intake_conn {
+	union {
+		uv_stream_t stream;
+		uv_pipe_t pipe;
+		uv_tcp_t tcp;
+	} h;
+	struct server_intake *srv;
+	struct intake_conn *next;
+	char *buf;            /* bytes of an unfinished line */
+	size_t len;
+	size_t cap;
+	char *out;            /* replies gathered during a flush */
+	size_t outlen;
+	size_t outcap;
+	size_t pending;       /* queue entries not yet answered */
+	bool discarding;      /* inside an over-long line */
+	bool tcp;
+	bool authed;          /* TCP: hello with the right token seen */
+	bool closed;          /* uv_close called */
+	bool handle_gone;     /* close callback ran */
+	bool reading;
+	bool paused;          /* reading stopped for back-pressure */
+};
+
+/* One request line awaiting its reply. */
+struct intake_pending {
+	struct intake_conn *conn; /* NULL for submitted (replay) lines */
+	char *reply;              /* a reply known already, or NULL */
+	struct intake_request req;
+	bool item;                /* req goes to the session */
+};
+
+struct server_intake {
+	uv_loop_t *loop;
+	struct session *session;
+	struct server_intake_options opt;
+	uv_pipe_t unix_listener;
+	uv_tcp_t tcp_listener;
+	bool unix_on;
+	bool tcp_on;
+	char *unix_path;
+	uv_check_t flush;
+	struct intake_conn *conns;
+	size_t nconns;
+	struct intake_pending *queue;
+	size_t nqueue;
+	size_t queue_cap;
+	struct session_item *items;
+	size_t items_cap;
+	struct classify *classify;
+	size_t accepted;
+	bool closing;
+};
+
+/* Abort when memory runs out. */
+static void *
+server_intake_xalloc(void *p, size_t n)
+{
+	void *q = realloc(p, n == 0 ? 1 : n);
+
+	if (q == NULL) {
+		fprintf(stderr, "podium: out of memory\n");
+		abort();
+	}
+	return q;
+}
+
+/* Free a connection once its handle is closed and nothing refers to it. */
+static void
+server_intake_conn_free(struct intake_conn *c)
+{
+	struct server_intake *srv = c->srv;
+	struct intake_conn **pp;
+
+	if (!c->handle_gone || c->pending > 0)
+		return;
+	for (pp = &srv->conns; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	srv->nconns--;
+	free(c->buf);
+	free(c->out);
+	free(c);
+}
+
+/* The handle of a connection is closed. */
+static void
+server_intake_conn_closed(uv_handle_t *h)
+{
+	struct intake_conn *c = h->data;
+
+	c->handle_gone = true;
+	server_intake_conn_free(c);
+}
+
+/* Close a connection (its queued requests are still committed). */
+static void
+server_intake_conn_close(struct intake_conn *c)
+{
+	if (c->closed)
+		return;
+	c->closed = true;
+	uv_close((uv_handle_t *)&c->h.stream, server_intake_conn_closed);
+}
+
+/* Append an entry to the pending queue. */
+static struct intake_pending *
+server_intake_queue(struct server_intake *srv, struct intake_conn *c)
+{
+	struct intake_pending *p;
+
+	if (srv->nqueue == srv->queue_cap) {
+		srv->queue_cap = srv->queue_cap ? srv->queue_cap * 2 : 256;
+		srv->queue = server_intake_xalloc(srv->queue,
+		    srv->queue_cap * sizeof *srv->queue);
+	}
+	p = &srv->queue[srv->nqueue++];
+	memset(p, 0, sizeof *p);
+	p->conn = c;
+	if (c != NULL)
+		c->pending++;
+	return p;
+}
+
+/* Handle one complete line of a connection (or of the replay). */
+static void
+server_intake_line(struct server_intake *srv, struct intake_conn *c,
+    const char *line, size_t len)
+{
+	struct intake_pending *p;
+	char err[200];
+
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (len == 0)
+		return;  /* blank lines are keep-alives, not requests */
+	p = server_intake_queue(srv, c);
+	if (!intake_parse(line, len, &p->req, err, sizeof err)) {
+		p->reply = intake_reply_error(err);
+		return;
+	}
+	if (p->req.type == INTAKE_HELLO) {
+		if (p->req.version != 0 && p->req.version != INTAKE_PROTO_VERSION) {
+			snprintf(err, sizeof err, "protocol version %d is not "
+			    "supported; this podium speaks version %d",
+			    p->req.version, INTAKE_PROTO_VERSION);
+			p->reply = intake_reply_error(err);
+		} else if (c != NULL && c->tcp) {
+			const char *t = p->req.token, *want = srv->opt.token;
+
+			c->authed = t != NULL && want != NULL &&
+			    strlen(t) == strlen(want) &&
+			    CRYPTO_memcmp(t, want, strlen(want)) == 0;
+			p->reply = c->authed ? intake_reply_ok(0) :
+			    intake_reply_error("wrong or missing token; use the "
+			    "token file written next to the database (DB.token)");
+		} else {
+			p->reply = intake_reply_ok(0);
+		}
+		intake_request_finish(&p->req);
+		return;
+	}
+	if (c != NULL && c->tcp && !c->authed) {
+		p->reply = intake_reply_error("send {\"type\":\"hello\",\"token\":"
+		    "\"…\"} with the token first");
+		intake_request_finish(&p->req);
+		return;
+	}
+	p->item = true;
+}
+
+/* Split freshly read bytes into lines. */
+static void
+server_intake_feed(struct intake_conn *c, const char *data, size_t n)
+{
+	struct server_intake *srv = c->srv;
+
+	while (n > 0) {
+		const char *nl = memchr(data, '\n', n);
+		size_t take = nl != NULL ? (size_t)(nl - data) : n;
+
+		if (c->discarding) {
+			if (nl != NULL) {
+				c->discarding = false;
+				server_intake_queue(srv, c)->reply =
+				    intake_reply_error("line longer than 64 KiB; "
+				    "nothing stored");
+			}
+		} else if (c->len + take > INTAKE_LINE_MAX) {
+			c->len = 0;
+			if (nl != NULL)
+				server_intake_queue(srv, c)->reply =
+				    intake_reply_error("line longer than 64 KiB; "
+				    "nothing stored");
+			else
+				c->discarding = true;
+		} else if (nl != NULL && c->len == 0) {
+			server_intake_line(srv, c, data, take);
+		} else {
+			if (c->len + take > c->cap) {
+				c->cap = c->len + take + 1024;
+				c->buf = server_intake_xalloc(c->buf, c->cap);
+			}
+			memcpy(c->buf + c->len, data, take);
+			c->len += take;
+			if (nl != NULL) {
+				server_intake_line(srv, c, c->buf, c->len);
+				c->len = 0;
+			}
+		}
+		if (nl == NULL)
+			break;
+		data += take + 1;
+		n -= take + 1;
+	}
+}
+
+/* Read buffers come from malloc and are freed after each read. */
+static void
+server_intake_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	(void)h;
+	buf->base = server_intake_xalloc(NULL, suggested);
+	buf->len = suggested;
+}
+
+/* Bytes from a client. */
+static void
+server_intake_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct intake_conn *c = s->data;
+
+	if (nread > 0)
+		server_intake_feed(c, buf->base, (size_t)nread);
+	else if (nread < 0)
+		server_intake_conn_close(c);  /* EOF, ECONNRESET: replies dropped */
+	free(buf->base);
+	if (!c->closed && c->srv->nqueue > SERVER_INTAKE_PENDING_MAX &&
+	    c->reading) {
+		/* Too much queued: wait for the next flush before reading on. */
+		uv_read_stop(&c->h.stream);
+		c->reading = false;
+		c->paused = true;
+	}
+}
+
+/* Start (or resume) reading a connection. */
+static void
+server_intake_resume(struct intake_conn *c)
+{
+	if (c->closed || c->reading)
+		return;
+	if (uv_read_start(&c->h.stream, server_intake_alloc,
+	    server_intake_read) == 0) {
+		c->reading = true;
+		c->paused = false;
+	}
+}
+
+/* A reply write finished. */
+static void
+server_intake_written(uv_write_t *w, int status)
+{
+	struct intake_conn *c = w->data;
+
+	free(w);
+	if (status < 0) {
+		server_intake_conn_close(c);  /* EPIPE, ECONNRESET */
+	} else if (c->paused && uv_stream_get_write_queue_size(&c->h.stream) <
+	    SERVER_INTAKE_LOW_WATER) {
+		server_intake_resume(c);
+	}
+	c->pending--;
+	server_intake_conn_free(c);
+}
+
+/* Gather a reply for a connection's next write. */
+static void
+server_intake_out(struct intake_conn *c, const char *reply)
+{
+	size_t n = strlen(reply);
+
+	if (c->outlen + n > c->outcap) {
+		c->outcap = (c->outlen + n) * 2;
+		c->out = server_intake_xalloc(c->out, c->outcap);
+	}
+	memcpy(c->out + c->outlen, reply, n);
+	c->outlen += n;
+}
+
+/* Send what was gathered for a connection in one write. */
+static void
+server_intake_send(struct intake_conn *c)
+{
+	uv_write_t *w;
+	uv_buf_t b;
+
+	if (c->outlen == 0)
+		return;
+	if (c->closed) {
+		c->outlen = 0;
+		return;
+	}
+	/* The write owns the bytes: the write request and data in one block. */
+	w = server_intake_xalloc(NULL, sizeof *w + c->outlen);
+	memcpy((char *)(w + 1), c->out, c->outlen);
+	b = uv_buf_init((char *)(w + 1), (unsigned)c->outlen);
+	w->data = c;
+	c->outlen = 0;
+	c->pending++;  /* held until the write completes */
+	if (uv_write(w, &c->h.stream, &b, 1, server_intake_written) != 0) {
+		free(w);
+		c->pending--;
+		server_intake_conn_close(c);
+		return;
+	}
+	if (uv_stream_get_write_queue_size(&c->h.stream) >
+	    SERVER_INTAKE_HIGH_WATER && c->reading) {
+		uv_read_stop(&c->h.stream);
+		c->reading = false;
+		c->paused = true;
+	}
+}
+
+/* Commit everything queued this loop turn, then answer in order. */
+static void
+server_intake_flush(uv_check_t *h)
+{
+	struct server_intake *srv = h->data;
+	size_t nitems = 0, k = 0, added = 0;
+	struct intake_conn *c;
+	char what[160];
+
+	if (srv->nqueue == 0)
+		return;
+	if (srv->items_cap < srv->nqueue) {
+		srv->items_cap = srv->nqueue;
+		srv->items = server_intake_xalloc(srv->items,
+		    srv->items_cap * sizeof *srv->items);
+	}
+	for (size_t i = 0; i < srv->nqueue; i++) {
+		if (srv->queue[i].item)
+			intake_item_init(&srv->items[nitems++],
+			    &srv->queue[i].req, srv->session->model, srv->classify);
+	}
+	if (nitems > 0)
+		session_do_batch(srv->session, srv->items, nitems, "intake");
+
+	for (size_t i = 0; i < srv->nqueue; i++) {
+		struct intake_pending *p = &srv->queue[i];
+
+		if (p->item) {
+			struct session_item *it = &srv->items[k++];
+
+			p->reply = it->ok ? intake_reply_ok(it->id) :
+			    intake_reply_error(it->err);
+			if (it->ok && !it->duplicate)
+				added++;
+			intake_request_finish(&p->req);
+		}
+		if (p->conn != NULL) {
+			server_intake_out(p->conn, p->reply);
+			p->conn->pending--;
+		}
+		free(p->reply);
+	}
+	srv->nqueue = 0;
+	for (c = srv->conns; c != NULL; c = c->next)
+		server_intake_send(c);
+	for (c = srv->conns; c != NULL;) {
+		struct intake_conn *next = c->next;
+
+		if (c->paused && c->reading == false &&
+		    uv_stream_get_write_queue_size(&c->h.stream) <
+		    SERVER_INTAKE_HIGH_WATER)
+			server_intake_resume(c);
+		server_intake_conn_free(c);
+		c = next;
+	}
+	srv->accepted += added;
+	if (added > 0 && srv->opt.changed != NULL) {
+		snprintf(what, sizeof what, "%zu new item%s from intake · saved",
+		    added, added == 1 ? "" : "s");
+		srv->opt.changed(srv->opt.arg, added, what);
+	}
+}
+
+/* Whether a Unix-socket peer runs as our own user. */
+static bool
+server_intake_same_uid(uv_pipe_t *p)
+{
+	uv_os_fd_t fd;
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+
+	if (uv_fileno((uv_handle_t *)p, &fd) != 0)
+		return false;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+		return false;
+	return cred.uid == getuid();
+}
+
+/* A client connects to a listener. */
+static void
+server_intake_accept(uv_stream_t *listener, int status)
+{
+	struct server_intake *srv = listener->data;
+	bool tcp = listener == (uv_stream_t *)&srv->tcp_listener;
+	struct intake_conn *c;
+
+	if (status < 0)
+		return;  /* EMFILE and friends: the client is refused by the kernel */
+	c = server_intake_xalloc(NULL, sizeof *c);
+	memset(c, 0, sizeof *c);
+	c->srv = srv;
+	c->tcp = tcp;
+	if (tcp)
+		uv_tcp_init(srv->loop, &c->h.tcp);
+	else
+		uv_pipe_init(srv->loop, &c->h.pipe, 0);
+	c->h.stream.data = c;
+	c->next = srv->conns;
+	srv->conns = c;
+	srv->nconns++;
+	if (uv_accept(listener, &c->h.stream) != 0) {
+		server_intake_conn_close(c);
+		return;
+	}
+	if (srv->nconns > SERVER_INTAKE_CONNS_MAX ||
+	    (!tcp && !server_intake_same_uid(&c->h.pipe))) {
+		server_intake_out(c, srv->nconns > SERVER_INTAKE_CONNS_MAX ?
+		    "{\"ok\":false,\"error\":\"too many connections; try again "
+		    "later\"}\n" :
+		    "{\"ok\":false,\"error\":\"only the console's own user may "
+		    "connect\"}\n");
+		server_intake_send(c);
+		server_intake_conn_close(c);
+		return;
+	}
+	if (tcp)
+		uv_tcp_nodelay(&c->h.tcp, 1);
+	server_intake_resume(c);
+}
+
+/* Split "HOST:PORT" (or "[V6]:PORT") into a socket address. */
+static int
+server_intake_addr(const char *spec, struct sockaddr_storage *ss,
+    char **cause)
+{
+	char host[256];
+	const char *colon = strrchr(spec, ':');
+	char *end;
+	long port;
+	size_t hl;
+
+	if (colon == NULL || colon == spec)
+		goto bad;
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || port < 1 || port > 65535)
+		goto bad;
+	hl = (size_t)(colon - spec);
+	if (spec[0] == '[' && colon[-1] == ']') {
+		spec++;
+		hl -= 2;
+	}
+	if (hl == 0 || hl >= sizeof host)
+		goto bad;
+	memcpy(host, spec, hl);
+	host[hl] = '\0';
+	if (uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) == 0 ||
+	    uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)ss) == 0)
+		return 0;
+bad:
+	if (asprintf(cause, "'%s' is not HOST:PORT with a numeric address "
+	    "(e.g. 127.0.0.1:7070 or [::1]:7070)", spec) < 0)
+		abort();
+	return -1;
+}
+
+/* Listen on the Unix socket, mode 0600, replacing a stale one. */
+static int
+server_intake_listen_unix(struct server_intake *srv, const char *path,
+    char **cause)
+{
+	mode_t old;
+	int rc;
+
+	if (strlen(path) >= 100) {
+		if (asprintf(cause, "the socket path %s is too long for a Unix "
+		    "socket; give a shorter --db path", path) < 0)
+			abort();
+		return -1;
+	}
+	/* We hold the chair lock, so any socket there is a dead chair's. */
+	unlink(path);
+	uv_pipe_init(srv->loop, &srv->unix_listener, 0);
+	srv->unix_listener.data = srv;
+	srv->unix_on = true;
+	old = umask(0177);
+	rc = uv_pipe_bind(&srv->unix_listener, path);
+	umask(old);
+	if (rc == 0)
+		rc = uv_listen((uv_stream_t *)&srv->unix_listener, 128,
+		    server_intake_accept);
+	if (rc != 0) {
+		if (asprintf(cause, "cannot listen on %s: %s", path,
+		    uv_strerror(rc)) < 0)
+			abort();
+		return -1;
+	}
+	chmod(path, 0600);
+	srv->unix_path = strdup(path);
+	return 0;
+}
+
+/* Listen on TCP at exactly the address given. */
+static int
+server_intake_listen_tcp(struct server_intake *srv, const char *spec,
+    char **cause)
+{
+	struct sockaddr_storage ss;
+	int rc;
+
+	if (server_intake_addr(spec, &ss, cause) != 0)
+		return -1;
+	uv_tcp_init(srv->loop, &srv->tcp_listener);
+	srv->tcp_listener.data = srv;
+	srv->tcp_on = true;
+	rc = uv_tcp_bind(&srv->tcp_listener, (struct sockaddr *)&ss, 0);
+	if (rc == 0)
+		rc = uv_listen((uv_stream_t *)&srv->tcp_listener, 128,
+		    server_intake_accept);
+	if (rc != 0) {
+		if (asprintf(cause, "--intake-listen %s: %s", spec,
+		    uv_strerror(rc)) < 0)
+			abort();
+		return -1;
+	}
+	return 0;
+}
+
+struct server_intake *
+server_intake_create(struct uv_loop_s *loop, struct session *s,
+    const struct server_intake_options *o, char **cause)
+{
+	struct server_intake *srv = server_intake_xalloc(NULL, sizeof *srv);
+
+	memset(srv, 0, sizeof *srv);
+	srv->loop = loop;
+	srv->session = s;
+	srv->opt = *o;
+	srv->classify = classify_create(&s->event->event);
+	uv_check_init(loop, &srv->flush);
+	srv->flush.data = srv;
+	uv_check_start(&srv->flush, server_intake_flush);
+	if (o->unix_path != NULL &&
+	    server_intake_listen_unix(srv, o->unix_path, cause) != 0)
+		goto fail;
+	if (o->tcp_listen != NULL &&
+	    server_intake_listen_tcp(srv, o->tcp_listen, cause) != 0)
+		goto fail;
+	return srv;
+
+fail:
+	server_intake_close(srv);
+	uv_run(loop, UV_RUN_NOWAIT);  /* let the close callbacks run */
+	server_intake_destroy(srv);
+	return NULL;
+}
+
+/* A listener or the flush handle is closed; nothing to free with it. */
+static void
+server_intake_handle_closed(uv_handle_t *h)
+{
+	(void)h;
+}
+
+void
+server_intake_close(struct server_intake *srv)
+{
+	if (srv == NULL || srv->closing)
+		return;
+	srv->closing = true;
+	/* Whatever is queued has not been answered yet: commit it now. */
+	server_intake_flush(&srv->flush);
+	for (struct intake_conn *c = srv->conns; c != NULL; c = c->next)
+		server_intake_conn_close(c);
+	uv_close((uv_handle_t *)&srv->flush, server_intake_handle_closed);
+	if (srv->unix_on)
+		uv_close((uv_handle_t *)&srv->unix_listener,
+		    server_intake_handle_closed);
+	if (srv->tcp_on)
+		uv_close((uv_handle_t *)&srv->tcp_listener,
+		    server_intake_handle_closed);
+	if (srv->unix_path != NULL)
+		unlink(srv->unix_path);
+}
+
+void
+server_intake_destroy(struct server_intake *srv)
+{
+	if (srv == NULL)
+		return;
+	while (srv->conns != NULL) {
+		struct intake_conn *c = srv->conns;
+
+		srv->conns = c->next;
+		free(c->buf);
+		free(c->out);
+		free(c);
+	}
+	for (size_t i = 0; i < srv->nqueue; i++) {
+		intake_request_finish(&srv->queue[i].req);
+		free(srv->queue[i].reply);
+	}
+	classify_destroy(srv->classify);
+	free(srv->queue);
+	free(srv->items);
+	free(srv->unix_path);
+	free(srv);
+}
+
+void
+server_intake_submit(struct server_intake *srv, const char *line, size_t len)
+{
+	server_intake_line(srv, NULL, line, len);
+}
+
+size_t
+server_intake_count(const struct server_intake *srv)
+{
+	return srv->accepted;
+}

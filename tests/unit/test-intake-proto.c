@@ -1,0 +1,218 @@
+/*
+ * test-intake-proto.c -- the intake line parser: every request type, every
+ * refusal the protocol promises, and the reply lines.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake-proto.h"
+
+/* Parse a C string; returns success and leaves the reason in err. */
+static bool
+parse(const char *line, struct intake_request *r, char *err, size_t errsz)
+{
+	return intake_parse(line, strlen(line), r, err, errsz);
+}
+
+/* A full question parses with every field. */
+static void
+test_question(void **state)
+{
+	struct intake_request r;
+	char err[200];
+
+	(void)state;
+	assert_true(parse("{\"type\":\"question\",\"id\":\"reg-0042\","
+	    "\"text\":\"Comment financer ?\",\"from\":\"A\",\"org\":\"B\","
+	    "\"country\":\"C\",\"lang\":\"fr\",\"theme\":\"funding\","
+	    "\"ts\":\"2020-12-04T13:41:00+01:00\"}", &r, err, sizeof err));
+	assert_int_equal(r.type, INTAKE_QUESTION);
+	assert_string_equal(r.ext_id, "reg-0042");
+	assert_string_equal(r.text, "Comment financer ?");
+	assert_string_equal(r.from, "A");
+	assert_string_equal(r.org, "B");
+	assert_string_equal(r.country, "C");
+	assert_string_equal(r.lang, "fr");
+	assert_string_equal(r.theme, "funding");
+	intake_request_finish(&r);
+}
+
+/* Only type and text are required; absent fields are NULL. */
+static void
+test_question_minimal(void **state)
+{
+	struct intake_request r;
+	char err[200];
+
+	(void)state;
+	assert_true(parse("{\"type\":\"question\",\"text\":\"x\"}", &r, err,
+	    sizeof err));
+	assert_null(r.ext_id);
+	assert_null(r.from);
+	assert_null(r.theme);
+	intake_request_finish(&r);
+}
+
+/* Floor and vote requests. */
+static void
+test_floor_vote_hello(void **state)
+{
+	struct intake_request r;
+	char err[200];
+
+	(void)state;
+	assert_true(parse("{\"type\":\"floor\",\"id\":\"reg-43\",\"name\":\"N\","
+	    "\"org\":\"O\",\"lang\":\"es\",\"seconds\":180}", &r, err,
+	    sizeof err));
+	assert_int_equal(r.type, INTAKE_FLOOR);
+	assert_string_equal(r.name, "N");
+	assert_int_equal(r.seconds, 180);
+	assert_int_equal(r.segment, -1);
+	intake_request_finish(&r);
+	assert_true(parse("{\"type\":\"vote\",\"question\":17}", &r, err,
+	    sizeof err));
+	assert_int_equal(r.type, INTAKE_VOTE);
+	assert_int_equal(r.question, 17);
+	intake_request_finish(&r);
+	assert_true(parse("{\"type\":\"hello\",\"version\":1,\"token\":\"ab\"}",
+	    &r, err, sizeof err));
+	assert_int_equal(r.type, INTAKE_HELLO);
+	assert_int_equal(r.version, 1);
+	assert_string_equal(r.token, "ab");
+	intake_request_finish(&r);
+}
+
+/* Every refusal comes with a reason that names the problem. */
+static void
+test_refusals(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *reason;
+	} cases[] = {
+		{ "{\"type\":\"question\",\"text\":\"\"}", "text is empty" },
+		{ "{\"type\":\"question\",\"text\":\"  \\n \"}", "text is empty" },
+		{ "{\"type\":\"question\"}", "'text' is missing" },
+		{ "{\"type\":\"question\",\"text\":5}", "'text' must be a string" },
+		{ "{\"type\":\"question\",\"text\":\"x\",\"lang\":[]}",
+		  "'lang' must be a string" },
+		{ "{\"type\":\"floor\",\"name\":\"n\",\"seconds\":\"180\"}",
+		  "'seconds' must be an integer" },
+		{ "{\"type\":\"floor\",\"name\":\"n\",\"seconds\":0}",
+		  "'seconds' is out of range" },
+		{ "{\"type\":\"floor\",\"org\":\"o\"}", "'name' is missing" },
+		{ "{\"type\":\"vote\"}", "'question'" },
+		{ "{\"type\":\"vote\",\"question\":\"17\"}",
+		  "'question' must be an integer" },
+		{ "{\"type\":\"poll\"}", "unknown type 'poll'" },
+		{ "{\"text\":\"x\"}", "'type' is missing" },
+		{ "[1,2]", "JSON object" },
+		{ "{\"type\":\"question\",", "not valid JSON" },
+		{ "{\"type\":\"question\",\"text\":\"a\\u0000b\"}", "NUL" },
+		{ "{\"type\":\"question\",\"id\":\"\",\"text\":\"x\"}", "'id'" },
+		{ "{\"type\":\"question\",\"text\":\"x\",\"text\":\"y\"}",
+		  "not valid JSON" },
+	};
+	struct intake_request r;
+	char err[200];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		err[0] = '\0';
+		if (parse(cases[i].line, &r, err, sizeof err))
+			fail_msg("accepted: %s", cases[i].line);
+		if (strstr(err, cases[i].reason) == NULL)
+			fail_msg("%s: reason '%s' lacks '%s'", cases[i].line, err,
+			    cases[i].reason);
+		assert_null(r.json);
+	}
+}
+
+/* Invalid UTF-8 is refused by position. */
+static void
+test_invalid_utf8(void **state)
+{
+	const char line[] = "{\"type\":\"question\",\"text\":\"caf\xc3\x28\"}";
+	struct intake_request r;
+	char err[200];
+
+	(void)state;
+	assert_false(intake_parse(line, sizeof line - 1, &r, err, sizeof err));
+	assert_non_null(strstr(err, "invalid UTF-8"));
+}
+
+/* The 4000-character limit counts characters, not bytes. */
+static void
+test_text_limit(void **state)
+{
+	size_t n = 4000, prefix = strlen("{\"type\":\"question\",\"text\":\"");
+	char *line = malloc(prefix + n * 2 + 8);
+	struct intake_request r;
+	char err[200];
+
+	(void)state;
+	strcpy(line, "{\"type\":\"question\",\"text\":\"");
+	for (size_t i = 0; i < n; i++)
+		memcpy(line + prefix + 2 * i, "\xc3\xa9", 2);  /* é: 2 bytes */
+	strcpy(line + prefix + 2 * n, "\"}");
+	assert_true(intake_parse(line, strlen(line), &r, err, sizeof err));
+	intake_request_finish(&r);
+	strcpy(line + prefix + 2 * n, "x\"}");
+	assert_false(intake_parse(line, strlen(line), &r, err, sizeof err));
+	assert_non_null(strstr(err, "longer than 4000"));
+	free(line);
+}
+
+/* A line over 64 KiB is refused before parsing. */
+static void
+test_line_limit(void **state)
+{
+	size_t n = INTAKE_LINE_MAX + 1;
+	char *line = malloc(n);
+	struct intake_request r;
+	char err[200];
+
+	(void)state;
+	memset(line, ' ', n);
+	assert_false(intake_parse(line, n, &r, err, sizeof err));
+	assert_non_null(strstr(err, "64 KiB"));
+	free(line);
+}
+
+/* Replies are one JSON line each. */
+static void
+test_replies(void **state)
+{
+	char *ok = intake_reply_ok(17);
+	char *bad = intake_reply_error("text is \"empty\"");
+
+	(void)state;
+	assert_string_equal(ok, "{\"ok\":true,\"id\":17}\n");
+	assert_string_equal(bad,
+	    "{\"ok\":false,\"error\":\"text is \\\"empty\\\"\"}\n");
+	free(ok);
+	free(bad);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_question),
+		cmocka_unit_test(test_question_minimal),
+		cmocka_unit_test(test_floor_vote_hello),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_text_limit),
+		cmocka_unit_test(test_line_limit),
+		cmocka_unit_test(test_replies),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
