@@ -55,6 +55,9 @@
 /* Words of one question looked at. */
 #define TOKENS_MAX (CLASSIFY_TEXT_MAX / 2)
 
+/* Keywords found starting at one word that are counted. */
+#define FOUND_MAX 64
+
 /* Small words skipped inside phrases, in either direction. */
 #define STOPS_SKIPPED_MAX 3
 
@@ -75,6 +78,7 @@
 #define CROSS_LANG 0.5       /* keyword of another language than the question's */
 #define OTHER_FACTOR 0.5     /* greetings and thanks open many real questions */
 #define MIN_SCORE 0.25       /* below this nothing was really recognised */
+#define POSITION_BONUS 0.2   /* the question proper tends to come last */
 
 #define NONE UINT32_MAX
 
@@ -177,6 +181,14 @@ static const char *const stopwords[] = {
 static const char *const arabic_clitics[] = {
 	"وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال",
 	"وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ل", "ك",
+};
+
+/*
+ * Prefixes of the present tense (we, you, he start: نبدأ, تبدأ, يبدأ), with
+ * a conjunction or not; tried only on words that keep three letters.
+ */
+static const char *const arabic_verb_prefixes[] = {
+	"وي", "وت", "ون", "في", "فت", "فن", "ي", "ت", "ن",
 };
 
 /* Endings an Arabic short stem may carry and still be the same word. */
@@ -621,21 +633,19 @@ stem_fits(const struct classify *c, const struct stem *s, const char *w,
 }
 
 /*
- * Where an Arabic word may start once its clitics are taken off: 0, and
- * after each prefix it carries that leaves at least two letters. Returns
- * how many starts were written.
+ * Add to starts[] (ns of them so far) the length of each prefix of the list
+ * that w carries with at least min letters after it; returns the count.
  */
 static size_t
-arabic_starts(const char *w, size_t n, size_t *starts)
+starts_add(const char *w, size_t n, const char *const *prefix, size_t np,
+    size_t min, size_t *starts, size_t ns)
 {
-	size_t i, j, k, ns = 0;
+	size_t i, j, k;
 
-	starts[ns++] = 0;
-	for (i = 0; i < sizeof arabic_clitics / sizeof arabic_clitics[0];
-	    i++) {
-		k = strlen(arabic_clitics[i]);
-		if (!starts_with(w, n, arabic_clitics[i]) ||
-		    utf8_chars(w + k, n - k) < 2)
+	for (i = 0; i < np; i++) {
+		k = strlen(prefix[i]);
+		if (!starts_with(w, n, prefix[i]) ||
+		    utf8_chars(w + k, n - k) < min)
 			continue;
 		for (j = 0; j < ns && starts[j] != k; j++)
 			;
@@ -643,6 +653,24 @@ arabic_starts(const char *w, size_t n, size_t *starts)
 			starts[ns++] = k;
 	}
 	return ns;
+}
+
+/*
+ * Where an Arabic word may start once its clitics are taken off: 0, and
+ * after each prefix it carries that leaves at least two letters. Returns
+ * how many starts were written.
+ */
+static size_t
+arabic_starts(const char *w, size_t n, size_t *starts)
+{
+	size_t ns = 0;
+
+	starts[ns++] = 0;
+	ns = starts_add(w, n, arabic_clitics,
+	    sizeof arabic_clitics / sizeof arabic_clitics[0], 2, starts, ns);
+	return starts_add(w, n, arabic_verb_prefixes,
+	    sizeof arabic_verb_prefixes / sizeof arabic_verb_prefixes[0], 3,
+	    starts, ns);
 }
 
 /* The child of a trie node reached by one byte, or NONE. */
@@ -947,14 +975,20 @@ hits_add(struct hits *h, uint32_t kw, size_t ti)
 	h->n++;
 }
 
+/* Keywords found starting at one word of the question. */
+struct found {
+	uint32_t kw[FOUND_MAX];
+	size_t n;
+};
+
 /*
  * Walk question word ti, from byte start, down the trie: every keyword
  * whose first word ends on the way (at a character boundary) and fits,
- * with its other words fitting what follows, is a hit.
+ * with its other words fitting what follows, is found.
  */
 static void
 match_from(const struct classify *c, const struct text *t, size_t ti,
-    size_t start, struct hits *h)
+    size_t start, struct found *f)
 {
 	const struct token *tk = &t->tok[ti];
 	const char *w = t->norm + tk->off;
@@ -974,9 +1008,35 @@ match_from(const struct classify *c, const struct text *t, size_t ti,
 			if (k->word[0].exact && !ending_ok(w + p, tk->len - p,
 			    k->word[0].arabic))
 				continue;
-			if (rest_fits(c, k, t, ti))
-				hits_add(h, kw, ti);
+			if (f->n < FOUND_MAX && rest_fits(c, k, t, ti))
+				f->kw[f->n++] = kw;
 		}
+	}
+}
+
+/*
+ * Count what was found at question word ti, except single words that a
+ * longer single word of another theme also matched there: "participants"
+ * is the longer keyword's (other), not particip's (inclusion). This lets
+ * an event file settle an overlap by listing the more specific word.
+ */
+static void
+keep_longest(const struct classify *c, const struct found *f, size_t ti,
+    struct hits *h)
+{
+	const struct keyword *k, *l;
+	size_t i, j;
+
+	for (i = 0; i < f->n; i++) {
+		k = &c->kws[f->kw[i]];
+		for (j = 0; j < f->n && k->nwords == 1; j++) {
+			l = &c->kws[f->kw[j]];
+			if (l->nwords == 1 && l->theme != k->theme &&
+			    l->word[0].len > k->word[0].len)
+				break;
+		}
+		if (k->nwords > 1 || j == f->n)
+			hits_add(h, f->kw[i], ti);
 	}
 }
 
@@ -987,17 +1047,20 @@ find_keywords(const struct classify *c, const struct text *t,
 {
 	size_t starts[STARTS_MAX], ns, i, j;
 	const struct token *tk;
+	struct found f;
 
 	h->n = 0;
 	for (i = 0; i < t->ntok; i++) {
 		tk = &t->tok[i];
+		f.n = 0;
 		if (!tk->arabic) {
-			match_from(c, t, i, 0, h);
-			continue;
+			match_from(c, t, i, 0, &f);
+		} else {
+			ns = arabic_starts(t->norm + tk->off, tk->len, starts);
+			for (j = 0; j < ns; j++)
+				match_from(c, t, i, starts[j], &f);
 		}
-		ns = arabic_starts(t->norm + tk->off, tk->len, starts);
-		for (j = 0; j < ns; j++)
-			match_from(c, t, i, starts[j], h);
+		keep_longest(c, &f, i, h);
 	}
 }
 
@@ -1142,6 +1205,8 @@ classify_text(const struct classify *c, const char *text, const char *lang,
 			w *= CROSS_LANG;
 		if (h.hit[i].count > 1)
 			w *= 1.0 + REPEAT_BONUS;
+		w *= 1.0 + POSITION_BONUS * (double)(h.hit[i].last_token + 1) /
+		    (double)t.ntok;
 		score[k->theme] += w;
 	}
 	best_s = second_s = 0.0;

@@ -675,7 +675,7 @@ find_mapped(struct reader *r, const struct map *m)
 	if (found >= 0)
 		return found;
 	fold(m->header, m->len, &want);
-	for (c = 0; c < r->nheader && found < 0; c++) {
+	for (c = 0; c < r->nheader && found < 0 && want.len > 0; c++) {
 		fold(r->header[c], strlen(r->header[c]), &r->scratch);
 		if (strcmp(r->scratch.s, want.s) == 0)
 			found = (int)c;
@@ -698,49 +698,53 @@ candidate_cmp(const void *a, const void *b)
 }
 
 /*
- * Give every field its column: the maps first, then the aliases, the
- * closest pairing first (a whole header before a header that only holds
- * the alias among other words), each column used once.
+ * Give the mapped fields their columns; a field mapped to "" gets none.
+ * Returns false (with the fatal cause set) when a map names no column.
  */
-static void
-resolve_columns(struct reader *r)
+static bool
+apply_maps(struct reader *r, bool used[], bool decided[])
 {
-	struct buf folded[COLUMNS_MAX];
-	struct buf alias[ALIAS_COUNT];
-	struct candidate *cand;
-	bool used[COLUMNS_MAX] = {false}, decided[F_COUNT] = {false};
-	size_t c, a, n = 0;
 	int f;
 
-	if (!r->header_valid) {
-		set_fatal(r, xasprintf("line %lu: the header row is not UTF-8 text; "
-		    "save the file as \"CSV UTF-8\" and import it again", r->row_line));
-		return;
-	}
-	for (f = 0; f < F_COUNT; f++)
-		r->col[f] = -1;
 	for (f = 0; f < IMPORT_FIELD_COUNT; f++) {
-		if (!r->map[f].set)
+		const struct map *m = &r->map[f];
+
+		if (!m->set)
 			continue;
 		decided[f] = true;
-		if (r->map[f].len == 0)
+		if (m->len == 0)
 			continue;
-		r->col[f] = find_mapped(r, &r->map[f]);
+		r->col[f] = find_mapped(r, m);
 		if (r->col[f] < 0) {
 			char *list = header_list(r);
 
 			set_fatal(r, xasprintf("map \"%s=%.*s\": the file has no column "
-			    "\"%.*s\"; its headers are %s", map_names[f],
-			    (int)r->map[f].len, r->map[f].header, (int)r->map[f].len,
-			    r->map[f].header, list));
+			    "\"%.*s\"; its headers are %s", map_names[f], (int)m->len,
+			    m->header, (int)m->len, m->header, list));
 			free(list);
-			return;
+			return false;
 		}
 		used[r->col[f]] = true;
 	}
 	/* A name given by a map is the whole name: no halves to join. */
 	if (decided[IMPORT_NAME])
 		decided[F_FIRST] = decided[F_LAST] = true;
+	return true;
+}
+
+/*
+ * Give the other fields the columns their aliases find, the closest
+ * pairing first (a whole header before a header that only holds the alias
+ * among other words), each column used once.
+ */
+static void
+match_aliases(struct reader *r, bool used[], bool decided[])
+{
+	struct buf folded[COLUMNS_MAX];
+	struct buf alias[ALIAS_COUNT];
+	struct candidate *cand;
+	size_t c, a, n = 0;
+	int f;
 
 	for (c = 0; c < r->nheader; c++) {
 		memset(&folded[c], 0, sizeof folded[c]);
@@ -788,7 +792,22 @@ resolve_columns(struct reader *r)
 		free(folded[c].s);
 	for (a = 0; a < ALIAS_COUNT; a++)
 		free(alias[a].s);
+}
 
+/* Turn the header row into one column per field, or say why the file is unusable. */
+static void
+resolve_columns(struct reader *r)
+{
+	bool used[COLUMNS_MAX] = {false}, decided[F_COUNT] = {false};
+
+	if (!r->header_valid) {
+		set_fatal(r, xasprintf("line %lu: the header row is not UTF-8 text; "
+		    "save the file as \"CSV UTF-8\" and import it again", r->row_line));
+		return;
+	}
+	if (!apply_maps(r, used, decided))
+		return;
+	match_aliases(r, used, decided);
 	if (r->col[IMPORT_QUESTION] < 0 && r->col[IMPORT_FLOOR] < 0) {
 		char *list = header_list(r);
 
@@ -1049,7 +1068,7 @@ take_row(struct reader *r, unsigned long line)
 {
 	struct import_row row;
 	char why[600];
-	const char *lang;
+	const char *lang, *code;
 	bool floor;
 	int rc;
 
@@ -1067,8 +1086,9 @@ take_row(struct reader *r, unsigned long line)
 		return;
 	}
 	lang = field_text(r, IMPORT_LANG);
-	if (lang != NULL && import_csv_lang(lang) != NULL)
-		lang = import_csv_lang(lang);
+	code = import_csv_lang(lang);
+	if (code != NULL)
+		lang = code;
 	row = (struct import_row){
 		.line = line,
 		.id = field_text(r, IMPORT_ID),
@@ -1256,6 +1276,7 @@ first_block(struct reader *r, const char **p, size_t *len, char **cause)
 	return 0;
 }
 
+/* Read a registration export without counting what was skipped. */
 int
 import_csv_read(FILE *in, size_t total_bytes, const char *const *maps,
     size_t nmaps, const struct import_callbacks *cb, char **cause)
@@ -1264,6 +1285,7 @@ import_csv_read(FILE *in, size_t total_bytes, const char *const *maps,
 	    cause);
 }
 
+/* Read a registration export: maps, then blocks fed line by line, then the end. */
 int
 import_csv_read_counted(FILE *in, size_t total_bytes,
     const char *const *maps, size_t nmaps, const struct import_callbacks *cb,
@@ -1379,6 +1401,7 @@ word_at(const char *w, const char *word)
 	return strncmp(w, word, n) == 0 && (w[n] == ' ' || w[n] == '\0');
 }
 
+/* Say which of podium's languages a cell names: whole, as a locale, or among words. */
 const char *
 import_csv_lang(const char *cell)
 {

@@ -28,6 +28,9 @@
 #include "clock.h"
 #include "server-intake.h"
 
+/* Longest wait from an intake commit to the frame that shows it. */
+#define LOOP_CHAIR_INTAKE_DRAW_MS 10
+
 /* A burst of readable-but-empty input means the terminal is gone. */
 #define LOOP_CHAIR_EMPTY_READS_MAX 64
 
@@ -40,6 +43,7 @@ struct loop_chair {
 	uv_signal_t sigint;
 	uv_timer_t timer;
 	uv_timer_t replay_timer;
+	uv_timer_t intake_draw;
 	struct app *app;
 	const struct loop_chair_options *opt;
 	struct server_intake *intake;
@@ -153,7 +157,18 @@ loop_chair_signal(struct loop_chair *l, uv_signal_t *s, int signum)
 	return rc;
 }
 
-/* Intake committed new items: the console redraws. */
+/* The coalesced redraw after intake is due. */
+static void
+loop_chair_intake_draw_cb(uv_timer_t *t)
+{
+	loop_chair_after(t->data);
+}
+
+/*
+ * Intake committed new items: redraw within LOOP_CHAIR_INTAKE_DRAW_MS.
+ * Under a burst of intake, batches come back to back; drawing after each
+ * would spend the loop on frames nobody can read, so frames are coalesced.
+ */
 static void
 loop_chair_intake_changed(void *arg, size_t added, const char *what)
 {
@@ -161,7 +176,9 @@ loop_chair_intake_changed(void *arg, size_t added, const char *what)
 
 	(void)added;
 	app_changed(l->app, what);
-	loop_chair_after(l);
+	if (!uv_is_active((uv_handle_t *)&l->intake_draw))
+		uv_timer_start(&l->intake_draw, loop_chair_intake_draw_cb,
+		    LOOP_CHAIR_INTAKE_DRAW_MS, 0);
 }
 
 static void loop_chair_replay_cb(uv_timer_t *t);
@@ -230,6 +247,7 @@ loop_chair_run(struct app *app, int input_fd,
 	if (rc != 0)
 		goto fail;
 	l.input.data = l.timer.data = l.replay_timer.data = &l;
+	l.intake_draw.data = &l;
 	if ((rc = uv_poll_init(&l.loop, &l.input, input_fd)) != 0 ||
 	    (rc = uv_poll_start(&l.input, UV_READABLE, loop_chair_input_cb)) != 0 ||
 	    (rc = uv_timer_init(&l.loop, &l.timer)) != 0 ||
@@ -237,7 +255,8 @@ loop_chair_run(struct app *app, int input_fd,
 	    (rc = loop_chair_signal(&l, &l.sigterm, SIGTERM)) != 0 ||
 	    (rc = loop_chair_signal(&l, &l.sighup, SIGHUP)) != 0 ||
 	    (rc = loop_chair_signal(&l, &l.sigint, SIGINT)) != 0 ||
-	    (rc = uv_timer_init(&l.loop, &l.replay_timer)) != 0)
+	    (rc = uv_timer_init(&l.loop, &l.replay_timer)) != 0 ||
+	    (rc = uv_timer_init(&l.loop, &l.intake_draw)) != 0)
 		goto fail;
 	memset(&io, 0, sizeof io);
 	io.unix_path = o->intake_unix;

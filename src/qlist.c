@@ -125,6 +125,7 @@ qlist_normalise(const char *s, size_t *len)
 	return out;
 }
 
+/* An empty list; the first update builds it. */
 struct qlist *
 qlist_create(void)
 {
@@ -135,6 +136,7 @@ qlist_create(void)
 	return ql;
 }
 
+/* Free the list and every cached search text. */
 void
 qlist_destroy(struct qlist *ql)
 {
@@ -168,6 +170,7 @@ qlist_copy_cut(char *dst, const char *s, size_t max)
 	dst[n] = '\0';
 }
 
+/* Keep a new search and its normalised form; the next update applies it. */
 void
 qlist_set_search(struct qlist *ql, const char *text)
 {
@@ -192,18 +195,21 @@ qlist_set_search(struct qlist *ql, const char *text)
 	ql->search_gen++;
 }
 
+/* The search as the chair typed it. */
 const char *
 qlist_search(const struct qlist *ql)
 {
 	return ql->search;
 }
 
+/* Make the next update rebuild, whatever it compares. */
 void
 qlist_invalidate(struct qlist *ql)
 {
 	ql->built = false;
 }
 
+/* How many builds there were, so tests can see the cache work. */
 uint64_t
 qlist_rebuilds(const struct qlist *ql)
 {
@@ -428,6 +434,7 @@ qlist_build(struct qlist *ql, const struct model *m, int first)
 	ql->listed = nitems;
 }
 
+/* Rebuild only if the model, questions, current theme or search changed. */
 bool
 qlist_update(struct qlist *ql, const struct model *m)
 {
@@ -450,24 +457,28 @@ qlist_update(struct qlist *ql, const struct model *m)
 	return true;
 }
 
+/* Rows to draw, headers included. */
 size_t
 qlist_nrows(const struct qlist *ql)
 {
 	return ql->built ? ql->nrows : 0;
 }
 
+/* One row to draw, or NULL past the end. */
 const struct qlist_row *
 qlist_row(const struct qlist *ql, size_t row)
 {
 	return ql->built && row < ql->nrows ? &ql->rows[row] : NULL;
 }
 
+/* Groups in display order, listed or not. */
 int
 qlist_ngroups(const struct qlist *ql)
 {
 	return ql->built ? ql->ngroups : 0;
 }
 
+/* One group with its counts. */
 const struct qlist_group *
 qlist_group(const struct qlist *ql, int group)
 {
@@ -476,12 +487,14 @@ qlist_group(const struct qlist *ql, int group)
 	return &ql->groups[group];
 }
 
+/* Language buckets of the counts: the event's, then "?". */
 size_t
 qlist_nlangs(const struct qlist *ql)
 {
 	return ql->built ? ql->nlangs : 0;
 }
 
+/* The code a language bucket is shown with. */
 const char *
 qlist_lang(const struct qlist *ql, size_t lang)
 {
@@ -490,24 +503,28 @@ qlist_lang(const struct qlist *ql, size_t lang)
 	return ql->event->languages[lang];
 }
 
+/* Questions the search lets through. */
 size_t
 qlist_listed(const struct qlist *ql)
 {
 	return ql->built ? ql->listed : 0;
 }
 
+/* Questions in the model at the last build. */
 size_t
 qlist_total(const struct qlist *ql)
 {
 	return ql->built ? ql->nquestions : 0;
 }
 
+/* The question on air, found during the build so drawing needs no scan. */
 size_t
 qlist_on_air(const struct qlist *ql)
 {
 	return ql->built ? ql->on_air : QLIST_NO_ROW;
 }
 
+/* Where a question is drawn: a binary search by id, then an array read. */
 size_t
 qlist_row_of(const struct qlist *ql, const struct model *m, int64_t id)
 {
@@ -523,6 +540,7 @@ qlist_row_of(const struct qlist *ql, const struct model *m, int64_t id)
 	return i < ql->nquestions ? ql->row_of[i] : QLIST_NO_ROW;
 }
 
+/* Move a selection through the rows, never resting on a header. */
 int64_t
 qlist_step(const struct qlist *ql, const struct model *m, int64_t id,
     int delta)

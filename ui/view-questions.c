@@ -47,6 +47,8 @@
 #define TITLE_MIN_W 18
 /* Detail rows from which the theme gets a row of its own. */
 #define DETAIL_ROOMY_H 8
+/* Cells kept for typing before the prompt's hint is dropped. */
+#define PROMPT_MIN_W 12
 /* Wide characters of the search prompt (QLIST_SEARCH_MAX bytes fit). */
 #define PROMPT_CHARS (QLIST_SEARCH_MAX + 8)
 
@@ -443,15 +445,16 @@ questions_prompt(const struct view_ctx *c, struct view_rect a)
 	    c->f->question_search : "";
 	wchar_t ws[PROMPT_CHARS];
 	size_t len, k = 0;
-	int hw = text_width_utf8(hint), room, x;
+	int hint_w = text_width_utf8(hint), left, room, x;
+	bool with_hint;
 
 	view_draw_fill(c->win, a.y, a.x, a.w, view_attr(c, VIEW_ROLE_PLAIN));
 	x = a.x + view_draw_text(c->win, a.y, a.x, a.w, "search /",
-	    view_attr(c, VIEW_ROLE_KEY));
-	x++;
-	if (a.w - (x - a.x) - 1 < hw + 12)
-		hw = -2;
-	room = a.x + a.w - x - hw - 3;
+	    view_attr(c, VIEW_ROLE_KEY)) + 1;
+	/* The hint goes first when room is short; the typing stays. */
+	left = a.x + a.w - x;
+	with_hint = left >= hint_w + PROMPT_MIN_W;
+	room = left - 1 - (with_hint ? hint_w + 2 : 0);
 	if (room < 1)
 		return;
 	len = text_sanitize(s, ws, PROMPT_CHARS);
@@ -459,8 +462,9 @@ questions_prompt(const struct view_ctx *c, struct view_rect a)
 		k++;
 	x += view_draw_wtext(c->win, a.y, x, room, ws + k, len - k,
 	    view_attr(c, VIEW_ROLE_PLAIN));
+	/* A block where the next character goes: curses' cursor is hidden. */
 	view_draw_fill(c->win, a.y, x, 1, view_attr(c, VIEW_ROLE_SELECT));
-	if (hw > 0)
+	if (with_hint)
 		view_draw_text_right(c->win, a.y, a.x, a.w, hint,
 		    view_attr(c, VIEW_ROLE_DIM));
 }

@@ -631,6 +631,12 @@ test_unclosed_quote(void **state)
 	/* Rows before it were already handed over: the caller must not commit. */
 	assert_int_equal(g.nrows, 1);
 	got_free(&g);
+
+	/* The line named is the quote's, not the row's: this row starts on line 2. */
+	rc = read_text("name,question,floor\nA,\"two\nlines\",\"never closed\nmore\n",
+	    &g, NULL, &cause);
+	assert_refused(rc, cause, (const char *[]){"line 3:"}, 1);
+	got_free(&g);
 }
 
 /* No question and no floor column: nothing to import; the headers are listed. */
