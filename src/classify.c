@@ -78,7 +78,6 @@
 #define CROSS_LANG 0.5       /* keyword of another language than the question's */
 #define OTHER_FACTOR 0.5     /* greetings and thanks open many real questions */
 #define MIN_SCORE 0.25       /* below this nothing was really recognised */
-#define POSITION_BONUS 0.2   /* the question proper tends to come last */
 
 #define NONE UINT32_MAX
 
@@ -1205,8 +1204,6 @@ classify_text(const struct classify *c, const char *text, const char *lang,
 			w *= CROSS_LANG;
 		if (h.hit[i].count > 1)
 			w *= 1.0 + REPEAT_BONUS;
-		w *= 1.0 + POSITION_BONUS * (double)(h.hit[i].last_token + 1) /
-		    (double)t.ntok;
 		score[k->theme] += w;
 	}
 	best_s = second_s = 0.0;

@@ -187,8 +187,12 @@ session_journal_push(struct session *s)
 static void
 session_rebuild(struct session *s)
 {
+	/* Views cache by version: it must keep rising across rebuilds. */
+	uint64_t version = s->model != NULL ? s->model->questions_version + 1 : 0;
+
 	model_destroy(s->model);
 	s->model = model_create(&s->event->event);
+	s->model->questions_version = version;
 	s->replay_refused = 0;
 	for (size_t i = 0; i < s->njournal; i++) {
 		if (s->journal[i].undone)
