@@ -24,6 +24,8 @@ struct clock {
 	int64_t base_ms;     /* simulated: wall ms of the simulated clock at anchor */
 	int64_t anchor_ms;   /* simulated: raw monotonic ms at the anchor */
 	int64_t offset_ms;   /* live: added to raw monotonic ms */
+	bool follower;       /* a mirror following another machine's clock */
+	int64_t wall_base_ms; /* follower: wall ms at the anchor */
 };
 
 /* Raw monotonic milliseconds (CLOCK_MONOTONIC). */
@@ -45,6 +47,13 @@ void clock_init_live(struct clock *c, int64_t raw_mono, int64_t raw_wall);
 /* Set up a running simulated clock reading start_ms at raw_mono. */
 void clock_init_simulated(struct clock *c, int64_t start_ms, double speed,
     int64_t raw_mono);
+
+/*
+ * Follow a clock read elsewhere (the chair's, as a mirror): it read mono
+ * and wall at raw_mono here and runs at speed (1 live) unless paused.
+ */
+void clock_init_follower(struct clock *c, int64_t mono, int64_t wall,
+    double speed, bool paused, int64_t raw_mono);
 
 /* Re-anchor a simulated clock at raw_mono, keeping its reading. */
 void clock_reanchor(struct clock *c, int64_t raw_mono, double speed,

@@ -31,6 +31,15 @@ struct session_options {
 	double speed;           /* rehearsal speed, > 0 */
 };
 
+/* Who is told about every committed change (the mirror server). */
+struct session_observer {
+	/* Rows just committed, in order. */
+	void (*rows)(void *arg, const struct store_row *rows, size_t n);
+	/* A row was marked undone. */
+	void (*undo)(void *arg, int64_t seq);
+	void *arg;
+};
+
 struct session {
 	char *db_path;
 	struct store *store;
@@ -46,6 +55,8 @@ struct session {
 	size_t journal_cap;
 	int64_t last_seq;
 	size_t replay_refused;  /* journal rows the model refused on replay */
+	struct session_observer observer;
+	char *event_text;       /* the event file text the session runs on */
 };
 
 /*
@@ -90,6 +101,27 @@ size_t session_do_batch(struct session *s, struct session_item *items,
  * not, true with msg naming what was undone.
  */
 bool session_undo(struct session *s, char *msg, size_t msgsz);
+
+/* Be told of every change committed from now on. */
+void session_observe(struct session *s, const struct session_observer *o);
+
+/*
+ * Open a replica: a read-only session with no database, fed journal rows
+ * by a mirror connection. -1 with *cause if the event text is bad.
+ */
+int session_open_replica(struct session **out, const char *event_text,
+    bool rehearsal, char **cause);
+
+/* Add a journal row to a replica (applies it unless undone). */
+int session_replica_row(struct session *s, const struct store_row *row,
+    char **cause);
+
+/* Mark a replica's row undone and rebuild its model. */
+void session_replica_undo(struct session *s, int64_t seq);
+
+/* Encode a journal record back into a row (args malloc'd into *args). */
+void session_record_row(const struct action_record *r, struct store_row *row,
+    char **args);
 
 /* Directory and file name of the default database for an event id. */
 char *session_default_db(const char *event_id, char **cause);

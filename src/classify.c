@@ -55,10 +55,13 @@
 /* Words of one question looked at. */
 #define TOKENS_MAX (CLASSIFY_TEXT_MAX / 2)
 
-/* Keywords found starting at one word that are counted. */
-#define FOUND_MAX 64
+/* Places keywords are found in one question that are looked at. */
+#define OCCURRENCES_MAX 1024
 
-/* Small words skipped inside phrases, in either direction. */
+/* Question words a phrase spans at most, small words included. */
+#define PHRASE_SPAN_MAX (KEYWORD_WORDS_MAX * (STOPS_SKIPPED_MAX + 1))
+
+/* Small words of the question passed over between two words of a phrase. */
 #define STOPS_SKIPPED_MAX 3
 
 /* Places an Arabic word may start after its clitics. */
@@ -139,11 +142,10 @@ struct text {
 	size_t ntok;
 };
 
-/* A keyword found in the question. */
+/* A keyword found in the question, and how many times. */
 struct hit {
 	uint32_t kw;
-	uint16_t count;
-	uint16_t last_token;
+	uint32_t count;
 };
 
 /* The keywords found in one question. */
@@ -178,8 +180,8 @@ static const char *const stopwords[] = {
 
 /* Arabic prefixes (conjunction, preposition, article) a word may carry. */
 static const char *const arabic_clitics[] = {
-	"وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال",
-	"وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ل", "ك",
+	"وبال", "فبال", "وكال", "وال", "فال", "بال", "كال", "ولل", "فلل",
+	"لل", "ال", "وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ل", "ك",
 };
 
 /*
@@ -929,11 +931,12 @@ word_fits(const struct classify *c, const struct stem *s,
 
 /*
  * Whether the words after the first of a keyword follow question word ti;
- * small words of the question in between are passed over.
+ * small words of the question in between are passed over. Sets *last to
+ * the question word the keyword ends on.
  */
 static bool
 rest_fits(const struct classify *c, const struct keyword *k,
-    const struct text *t, size_t ti)
+    const struct text *t, size_t ti, size_t *last)
 {
 	size_t skipped;
 	int i;
@@ -948,37 +951,41 @@ rest_fits(const struct classify *c, const struct keyword *k,
 		if (ti >= t->ntok)
 			return false;
 	}
+	*last = ti;
 	return true;
 }
 
-/* Count a keyword found at question word ti (once per word). */
+/* One place a keyword was found: the question words it spans. */
+struct occurrence {
+	uint32_t kw;
+	uint16_t first;
+	uint16_t last;
+};
+
+/* Every place keywords were found in one question, in word order. */
+struct occurrences {
+	struct occurrence o[OCCURRENCES_MAX];
+	size_t n;
+};
+
+/* Note a keyword found on words first..last, once. */
 static void
-hits_add(struct hits *h, uint32_t kw, size_t ti)
+occurrence_add(struct occurrences *oc, uint32_t kw, size_t first,
+    size_t last)
 {
 	size_t i;
 
-	for (i = 0; i < h->n; i++) {
-		if (h->hit[i].kw != kw)
-			continue;
-		if (h->hit[i].last_token != ti) {
-			h->hit[i].count++;
-			h->hit[i].last_token = (uint16_t)ti;
-		}
+	/* An Arabic word tried from several starts may find one twice. */
+	for (i = oc->n; i > 0 && oc->o[i - 1].first == first; i--)
+		if (oc->o[i - 1].kw == kw)
+			return;
+	if (oc->n == OCCURRENCES_MAX)
 		return;
-	}
-	if (h->n == HITS_MAX)
-		return;
-	h->hit[h->n].kw = kw;
-	h->hit[h->n].count = 1;
-	h->hit[h->n].last_token = (uint16_t)ti;
-	h->n++;
+	oc->o[oc->n].kw = kw;
+	oc->o[oc->n].first = (uint16_t)first;
+	oc->o[oc->n].last = (uint16_t)last;
+	oc->n++;
 }
-
-/* Keywords found starting at one word of the question. */
-struct found {
-	uint32_t kw[FOUND_MAX];
-	size_t n;
-};
 
 /*
  * Walk question word ti, from byte start, down the trie: every keyword
@@ -987,13 +994,13 @@ struct found {
  */
 static void
 match_from(const struct classify *c, const struct text *t, size_t ti,
-    size_t start, struct found *f)
+    size_t start, struct occurrences *oc)
 {
 	const struct token *tk = &t->tok[ti];
 	const char *w = t->norm + tk->off;
 	const struct keyword *k;
 	uint32_t node = 0, kw;
-	size_t p;
+	size_t p, last;
 
 	for (p = start; p < tk->len; ) {
 		node = node_child(c, node, (unsigned char)w[p]);
@@ -1007,60 +1014,94 @@ match_from(const struct classify *c, const struct text *t, size_t ti,
 			if (k->word[0].exact && !ending_ok(w + p, tk->len - p,
 			    k->word[0].arabic))
 				continue;
-			if (f->n < FOUND_MAX && rest_fits(c, k, t, ti))
-				f->kw[f->n++] = kw;
+			if (rest_fits(c, k, t, ti, &last))
+				occurrence_add(oc, kw, ti, last);
 		}
 	}
 }
 
 /*
- * Count what was found at question word ti, except single words that a
- * longer single word of another theme also matched there: "participants"
- * is the longer keyword's (other), not particip's (inclusion). This lets
- * an event file settle an overlap by listing the more specific word.
+ * Whether a single-word occurrence is overridden by another theme's
+ * keyword on the same question word: a phrase spanning it ("regional
+ * fund" takes "fund" from funding, "sustainable development goals" takes
+ * "sustainable") or a longer single word ("participants" is other's, not
+ * particip's). An event file can so settle an overlap by listing the more
+ * specific keyword.
  */
-static void
-keep_longest(const struct classify *c, const struct found *f, size_t ti,
-    struct hits *h)
+static bool
+overridden(const struct classify *c, const struct occurrences *oc,
+    size_t i)
 {
-	const struct keyword *k, *l;
+	const struct occurrence *o = &oc->o[i], *p;
+	const struct keyword *k = &c->kws[o->kw], *l;
+	size_t j;
+
+	if (k->nwords > 1)
+		return false;
+	/* Occurrences are in order of their first word; phrases are short. */
+	for (j = i; j > 0 && oc->o[j - 1].first + PHRASE_SPAN_MAX >= o->first;
+	    j--)
+		;
+	for (; j < oc->n && oc->o[j].first <= o->first; j++) {
+		p = &oc->o[j];
+		l = &c->kws[p->kw];
+		if (l->theme == k->theme || p->last < o->first)
+			continue;
+		if (l->nwords > 1 || l->word[0].len > k->word[0].len)
+			return true;
+	}
+	return false;
+}
+
+/* Add up occurrences into hits, one per keyword, overridden ones left out if asked. */
+static void
+hits_collect(const struct classify *c, const struct occurrences *oc,
+    bool override, struct hits *h)
+{
 	size_t i, j;
 
-	for (i = 0; i < f->n; i++) {
-		k = &c->kws[f->kw[i]];
-		for (j = 0; j < f->n && k->nwords == 1; j++) {
-			l = &c->kws[f->kw[j]];
-			if (l->nwords == 1 && l->theme != k->theme &&
-			    l->word[0].len > k->word[0].len)
-				break;
+	h->n = 0;
+	for (i = 0; i < oc->n; i++) {
+		if (override && overridden(c, oc, i))
+			continue;
+		for (j = 0; j < h->n && h->hit[j].kw != oc->o[i].kw; j++)
+			;
+		if (j < h->n) {
+			h->hit[j].count++;
+			continue;
 		}
-		if (k->nwords > 1 || j == f->n)
-			hits_add(h, f->kw[i], ti);
+		if (h->n == HITS_MAX)
+			continue;
+		h->hit[h->n].kw = oc->o[i].kw;
+		h->hit[h->n].count = 1;
+		h->n++;
 	}
 }
 
-/* Find every keyword of the classifier in a prepared question. */
+/*
+ * Find the keywords of the classifier in a prepared question; with
+ * override, those another theme's keyword overrides are left out.
+ */
 static void
 find_keywords(const struct classify *c, const struct text *t,
-    struct hits *h)
+    bool override, struct hits *h)
 {
 	size_t starts[STARTS_MAX], ns, i, j;
+	struct occurrences oc;
 	const struct token *tk;
-	struct found f;
 
-	h->n = 0;
+	oc.n = 0;
 	for (i = 0; i < t->ntok; i++) {
 		tk = &t->tok[i];
-		f.n = 0;
 		if (!tk->arabic) {
-			match_from(c, t, i, 0, &f);
-		} else {
-			ns = arabic_starts(t->norm + tk->off, tk->len, starts);
-			for (j = 0; j < ns; j++)
-				match_from(c, t, i, starts[j], &f);
+			match_from(c, t, i, 0, &oc);
+			continue;
 		}
-		keep_longest(c, &f, i, h);
+		ns = arabic_starts(t->norm + tk->off, tk->len, starts);
+		for (j = 0; j < ns; j++)
+			match_from(c, t, i, starts[j], &oc);
 	}
+	hits_collect(c, &oc, override, h);
 }
 
 /* Mark the keywords that fire inside one piece of a theme's description. */
@@ -1073,7 +1114,8 @@ mark_fired(struct classify *c, struct text *t, struct hits *h,
 	if (s == NULL)
 		return;
 	text_prepare(c, t, s);
-	find_keywords(c, t, h);
+	/* Every keyword found counts here, overridden or not: all are weak. */
+	find_keywords(c, t, false, h);
 	for (i = 0; i < h->n; i++)
 		c->kws[h->hit[i].kw].fired_in |= (uint64_t)1 << theme;
 }
@@ -1195,7 +1237,7 @@ classify_text(const struct classify *c, const char *text, const char *lang,
 	if (c->fallback < 0)
 		return "other";
 	text_prepare(c, &t, text == NULL ? "" : text);
-	find_keywords(c, &t, &h);
+	find_keywords(c, &t, true, &h);
 	qlang = lang_lookup(c, lang);
 	for (i = 0; i < h.n; i++) {
 		k = &c->kws[h.hit[i].kw];

@@ -45,10 +45,14 @@ clock_at(const struct clock *c, int64_t raw_mono, int64_t raw_wall)
 		return t;
 	}
 	t.mono_ms = c->base_ms;
-	if (!c->paused && raw_mono > c->anchor_ms)
-		t.mono_ms += (int64_t)((double)(raw_mono - c->anchor_ms) *
+	t.wall_ms = c->follower ? c->wall_base_ms : c->base_ms;
+	if (!c->paused && raw_mono > c->anchor_ms) {
+		int64_t run = (int64_t)((double)(raw_mono - c->anchor_ms) *
 		    c->speed);
-	t.wall_ms = t.mono_ms;
+
+		t.mono_ms += run;
+		t.wall_ms += run;
+	}
 	return t;
 }
 
@@ -62,6 +66,7 @@ void
 clock_init_live(struct clock *c, int64_t raw_mono, int64_t raw_wall)
 {
 	c->simulated = false;
+	c->follower = false;
 	c->speed = 1.0;
 	c->paused = false;
 	c->base_ms = c->anchor_ms = 0;
@@ -73,9 +78,24 @@ clock_init_simulated(struct clock *c, int64_t start_ms, double speed,
     int64_t raw_mono)
 {
 	c->simulated = true;
+	c->follower = false;
 	c->speed = speed;
 	c->paused = false;
 	c->base_ms = start_ms;
+	c->anchor_ms = raw_mono;
+	c->offset_ms = 0;
+}
+
+void
+clock_init_follower(struct clock *c, int64_t mono, int64_t wall,
+    double speed, bool paused, int64_t raw_mono)
+{
+	c->simulated = true;
+	c->follower = true;
+	c->speed = speed > 0 ? speed : 1.0;
+	c->paused = paused;
+	c->base_ms = mono;
+	c->wall_base_ms = wall;
 	c->anchor_ms = raw_mono;
 	c->offset_ms = 0;
 }

@@ -26,7 +26,8 @@
  * only for csv_fini(), which then reports a quoted cell still open at the
  * end of the file.
  *
- * Header names are compared after fold(): lower case, no accents, Arabic
+ * Header names, floor answers and language names are compared after
+ * fold(), the classifier's normalisation: lower case, no accents, Arabic
  * letter variants and diacritics unified, punctuation turned into single
  * spaces. The table of names is in aliases[] and docs/IMPORT.md.
  */
@@ -34,16 +35,13 @@
 
 #include <csv.h>
 #include <errno.h>
-#include <limits.h>
-#include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <wchar.h>
-#include <wctype.h>
 
+#include "classify.h"
 #include "text.h"
 
 #define BLOCK_SIZE     65536           /* bytes read at a time; progress granularity */
@@ -360,134 +358,17 @@ cell_realloc(void *p, size_t n)
 	return xrealloc(p, n);
 }
 
-/* The C.UTF-8 character type, made once; (locale_t)0 when unavailable. */
-static locale_t
-fold_locale(void)
-{
-	static bool tried;
-	static locale_t loc;
-
-	if (!tried) {
-		tried = true;
-		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	}
-	return loc;
-}
-
 /*
- * What one character becomes when folded, in out: nothing for accents and
- * Arabic diacritics, two letters for ligatures, L' ' for anything that
- * separates words. Returns how many characters were written.
- */
-static size_t
-fold_char(wchar_t wc, wchar_t out[2])
-{
-	/* U+00C0..U+017F without their accents; '*' ligatures, ' ' signs. */
-	static const char latin[] =
-	    "aaaaaa*ceeeeiiii" "dnooooo ouuuuyt*"
-	    "aaaaaa*ceeeeiiii" "dnooooo ouuuuyty"
-	    "aaaaaaccccccccdd" "ddeeeeeeeeeegggg"
-	    "gggghhhhiiiiiiii" "ii**jjkkklllllll"
-	    "lllnnnnnnnnnoooo" "oo**rrrrrrssssss"
-	    "ssttttttuuuuuuuu" "uuuuwwyyyzzzzzzs";
-
-	wc = (wchar_t)towlower((wint_t)wc);
-	if ((wc >= 0x300 && wc <= 0x36F) ||          /* combining accents */
-	    (wc >= 0x64B && wc <= 0x65F) || wc == 0x670 ||  /* harakat */
-	    wc == 0x640)                                 /* tatweel */
-		return 0;
-	switch (wc) {
-	case 0xC6: case 0xE6:
-		out[0] = L'a', out[1] = L'e';
-		return 2;
-	case 0x152: case 0x153:
-		out[0] = L'o', out[1] = L'e';
-		return 2;
-	case 0xDF:
-		out[0] = L's', out[1] = L's';
-		return 2;
-	case 0x132: case 0x133:
-		out[0] = L'i', out[1] = L'j';
-		return 2;
-	case 0xBA:                       /* "Nº" is written for "N°" */
-		wc = 0xB0;
-		break;
-	case 0x622: case 0x623: case 0x625: case 0x671:  /* alef with hamza, madda, wasla */
-		wc = 0x627;
-		break;
-	case 0x649: case 0x626: case 0x6CC:              /* alef maqsura, yeh with hamza, Farsi yeh */
-		wc = 0x64A;
-		break;
-	case 0x624:                                      /* waw with hamza */
-		wc = 0x648;
-		break;
-	case 0x629:                                      /* teh marbuta */
-		wc = 0x647;
-		break;
-	case 0x6A9:                                      /* keheh */
-		wc = 0x643;
-		break;
-	default:
-		break;
-	}
-	if (wc >= 0xC0 && wc <= 0x17F)
-		wc = (wchar_t)(unsigned char)latin[wc - 0xC0];
-	else if (wc >= 0x660 && wc <= 0x669)
-		wc = L'0' + (wc - 0x660);
-	else if (wc >= 0x6F0 && wc <= 0x6F9)
-		wc = L'0' + (wc - 0x6F0);
-	out[0] = wc == 0xB0 || iswalnum((wint_t)wc) ? wc : L' ';
-	return 1;
-}
-
-/*
- * Fold len bytes of text into out (NUL-terminated): lower case, no
- * accents, Arabic variants unified, words separated by single spaces, no
- * space at either end. Invalid bytes separate words.
+ * Fold text into b for comparing names, as the question classifier does
+ * (classify_normalise): lower case, no accents, Arabic letter variants and
+ * diacritics unified, anything but letters and digits a single space.
  */
 static void
-fold(const char *s, size_t len, struct buf *out)
+fold(const char *s, struct buf *b)
 {
-	locale_t loc = fold_locale();
-	locale_t old = loc != (locale_t)0 ? uselocale(loc) : (locale_t)0;
-	mbstate_t in, st;
-	size_t i = 0;
-	bool gap = false;
-
-	memset(&in, 0, sizeof in);
-	memset(&st, 0, sizeof st);
-	out->len = 0;
-	buf_reserve(out, len + 1);
-	while (i < len) {
-		wchar_t wc, f[2];
-		size_t n = mbrtowc(&wc, s + i, len - i, &in), k, j;
-
-		if (n == 0 || n > len - i) {  /* NUL, invalid or cut short */
-			memset(&in, 0, sizeof in);
-			n = 1;
-			wc = L' ';
-		}
-		i += n;
-		k = fold_char(wc, f);
-		for (j = 0; j < k; j++) {
-			size_t w;
-
-			if (f[j] == L' ') {
-				gap = out->len > 0;
-				continue;
-			}
-			buf_reserve(out, out->len + MB_LEN_MAX + 2);
-			if (gap)
-				out->s[out->len++] = ' ';
-			gap = false;
-			w = wcrtomb(out->s + out->len, f[j], &st);
-			if (w != (size_t)-1)
-				out->len += w;
-		}
-	}
-	out->s[out->len] = '\0';
-	if (loc != (locale_t)0)
-		uselocale(old);
+	/* Folding at most doubles a character's bytes (ß → ss, ɐ from Ɐ). */
+	buf_reserve(b, 2 * strlen(s) + 8);
+	b->len = classify_normalise(s, b->s, b->cap);
 }
 
 /* Whether folded text holds the folded words, whole, somewhere. */
@@ -674,9 +555,9 @@ find_mapped(struct reader *r, const struct map *m)
 			found = (int)c;
 	if (found >= 0)
 		return found;
-	fold(m->header, m->len, &want);
+	fold(m->header, &want);
 	for (c = 0; c < r->nheader && found < 0 && want.len > 0; c++) {
-		fold(r->header[c], strlen(r->header[c]), &r->scratch);
+		fold(r->header[c], &r->scratch);
 		if (strcmp(r->scratch.s, want.s) == 0)
 			found = (int)c;
 	}
@@ -748,11 +629,11 @@ match_aliases(struct reader *r, bool used[], bool decided[])
 
 	for (c = 0; c < r->nheader; c++) {
 		memset(&folded[c], 0, sizeof folded[c]);
-		fold(r->header[c], strlen(r->header[c]), &folded[c]);
+		fold(r->header[c], &folded[c]);
 	}
 	for (a = 0; a < ALIAS_COUNT; a++) {
 		memset(&alias[a], 0, sizeof alias[a]);
-		fold(aliases[a].text, strlen(aliases[a].text), &alias[a]);
+		fold(aliases[a].text, &alias[a]);
 	}
 	cand = xrealloc(NULL, sizeof *cand * (r->nheader * F_COUNT + 1));
 	for (c = 0; c < r->nheader; c++) {
@@ -929,7 +810,7 @@ floor_value(struct reader *r, const char *cell)
 		return 0;
 	if (IN_LIST(cell, floor_ticks))
 		return 1;
-	fold(cell, strlen(cell), &r->scratch);
+	fold(cell, &r->scratch);
 	if (IN_LIST(r->scratch.s, floor_yes))
 		return 1;
 	if (IN_LIST(r->scratch.s, floor_no))
@@ -1383,7 +1264,7 @@ language_folded(size_t i)
 		size_t j;
 
 		for (j = 0; j < LANGUAGE_COUNT; j++) {
-			fold(languages[j].text, strlen(languages[j].text), &b);
+			fold(languages[j].text, &b);
 			snprintf(folded[j], sizeof folded[j], "%s", b.s);
 		}
 		free(b.s);
@@ -1415,7 +1296,7 @@ import_csv_lang(const char *cell)
 	trim(&cell, &len);
 	if (len == 0 || len > 200)
 		return NULL;
-	fold(cell, len, &b);
+	fold(cell, &b);
 	/* The whole cell: "Français", "العربية", "FR". */
 	for (i = 0; i < LANGUAGE_COUNT && code == NULL; i++)
 		if (strcmp(b.s, language_folded(i)) == 0)

@@ -350,6 +350,8 @@ session_open(struct session **out, const struct session_options *o,
 		goto fail;
 	}
 	session_rebuild(s);
+	if ((s->event_text = strdup(s->event->text)) == NULL)
+		abort();
 	free(text);
 	free(mode);
 	*out = s;
@@ -383,6 +385,7 @@ session_close(struct session *s)
 	model_destroy(s->model);
 	event_destroy(s->event);
 	store_close(s->store);
+	free(s->event_text);
 	free(s->db_path);
 	free(s);
 }
@@ -557,6 +560,8 @@ session_do_batch(struct session *s, struct session_item *items, size_t n,
 		s->last_seq = first_seq;
 		session_rebuild(s);
 	} else {
+		if (b.nrows > 0 && s->observer.rows != NULL)
+			s->observer.rows(s->observer.arg, b.rows, b.nrows);
 		for (size_t i = 0, k = 0; i < n && k < b.nrows; i++) {
 			struct action_record *r;
 
@@ -617,12 +622,82 @@ session_undo(struct session *s, char *msg, size_t msgsz)
 		}
 		r->undone = true;
 		session_rebuild(s);
+		if (s->observer.undo != NULL)
+			s->observer.undo(s->observer.arg, r->action.seq);
 		snprintf(msg, msgsz, "undone: %s",
 		    model_action_info(r->action.type)->name);
 		return true;
 	}
 	snprintf(msg, msgsz, "nothing to undo");
 	return false;
+}
+
+void
+session_observe(struct session *s, const struct session_observer *o)
+{
+	s->observer = *o;
+}
+
+int
+session_open_replica(struct session **out, const char *event_text,
+    bool rehearsal, char **cause)
+{
+	struct session *s = session_xalloc(NULL, sizeof *s);
+
+	memset(s, 0, sizeof *s);
+	s->db_path = strdup("(mirror)");
+	s->event = event_parse(event_text, strlen(event_text), cause);
+	if (s->db_path == NULL || s->event == NULL) {
+		session_close(s);
+		return -1;
+	}
+	s->event_text = strdup(event_text);
+	s->rehearsal = rehearsal;
+	clock_init_follower(&s->clock, s->event->event.start_wall_ms,
+	    s->event->event.start_wall_ms, 1.0, true, clock_raw_mono());
+	session_rebuild(s);
+	*out = s;
+	return 0;
+}
+
+int
+session_replica_row(struct session *s, const struct store_row *row,
+    char **cause)
+{
+	struct action_record *r = session_journal_push(s);
+
+	if (action_codec_decode(row, r, cause) != 0) {
+		s->njournal--;
+		return -1;
+	}
+	if (row->seq > s->last_seq)
+		s->last_seq = row->seq;
+	if (!r->undone && !model_apply(s->model, &r->action, NULL, 0))
+		s->replay_refused++;
+	return 0;
+}
+
+void
+session_replica_undo(struct session *s, int64_t seq)
+{
+	for (size_t i = s->njournal; i > 0; i--) {
+		if (s->journal[i - 1].action.seq == seq) {
+			s->journal[i - 1].undone = true;
+			session_rebuild(s);
+			return;
+		}
+	}
+}
+
+void
+session_record_row(const struct action_record *r, struct store_row *row,
+    char **args)
+{
+	*args = action_codec_encode(&r->action);
+	*row = (struct store_row){ r->action.seq,
+	    model_action_info(r->action.type)->name, *args,
+	    r->action.at.mono_ms, r->action.at.wall_ms, r->origin, r->ext_id,
+	    r->undone };
 }
 
 /* Make a directory and its parents, mode 0700; 0 or -1 with errno. */

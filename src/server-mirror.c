@@ -1,0 +1,653 @@
+/*
+ * server-mirror.c -- the chair side of the co-host mirror.
+ *
+ * Data flow: a mirror connects and sends one hello line (with the token
+ * on TCP). The server answers with its hello (protocol version, mode,
+ * event text), the clock, the whole journal as row lines and a flush;
+ * from then on the session's observer hands every committed row and undo
+ * to server_mirror_rows()/server_mirror_undo(), which encode the lines
+ * once into a shared buffer and write that same buffer to every mirror,
+ * ending with a flush line. A heartbeat timer sends the clock every
+ * MIRROR_HEARTBEAT_MS, so a mirror computes countdowns itself and the
+ * stream stays quiet while one runs.
+ *
+ * Read-only by construction: after the hello nothing a mirror sends is
+ * ever looked at; any further byte closes its connection. A mirror that
+ * stops reading is dropped once what waits for it passes a cap; it
+ * reconnects and gets a fresh snapshot. It never delays the chair.
+ */
+#include "server-mirror.h"
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "mirror-proto.h"
+
+#define SERVER_MIRROR_CONNS_MAX 1024
+#define SERVER_MIRROR_SLACK (4 * 1024 * 1024) /* unsent bytes past snapshot */
+
+struct server_mirror;
+
+/* A buffer written to many mirrors at once. */
+struct mirror_buf {
+	int refs;
+	size_t len;
+	char data[];
+};
+
+/* One write of a shared buffer to one mirror. */
+struct mirror_write {
+	uv_write_t req;
+	struct mirror_buf *buf;
+};
+
+/* One mirror connection. */
+struct mirror_conn {
+	union {
+		uv_stream_t stream;
+		uv_pipe_t pipe;
+		uv_tcp_t tcp;
+	} h;
+	struct server_mirror *srv;
+	struct mirror_conn *next;
+	char hello[MIRROR_HELLO_MAX];
+	size_t hello_len;
+	size_t cap;       /* unsent bytes allowed before dropping it */
+	bool tcp;
+	bool live;        /* hello accepted, snapshot sent */
+	bool closed;
+};
+
+struct server_mirror {
+	uv_loop_t *loop;
+	struct session *session;
+	struct server_mirror_options opt;
+	uv_pipe_t unix_listener;
+	uv_tcp_t tcp_listener;
+	uv_timer_t heartbeat;
+	bool unix_on;
+	bool tcp_on;
+	bool closing;
+	char *unix_path;
+	struct mirror_conn *conns;
+	size_t nconns;
+	size_t dropped;
+};
+
+/* Abort when memory runs out. */
+static void *
+server_mirror_xalloc(void *p, size_t n)
+{
+	void *q = realloc(p, n == 0 ? 1 : n);
+
+	if (q == NULL) {
+		fprintf(stderr, "podium: out of memory\n");
+		abort();
+	}
+	return q;
+}
+
+/* A growing text buffer. */
+struct mirror_text {
+	char *p;
+	size_t len;
+	size_t cap;
+};
+
+/* Append a JSON value as one line. */
+static void
+server_mirror_line(struct mirror_text *t, json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT);
+	size_t n;
+
+	json_decref(o);
+	if (s == NULL)
+		abort();
+	n = strlen(s);
+	if (t->len + n + 1 > t->cap) {
+		t->cap = (t->len + n + 1) * 2;
+		t->p = server_mirror_xalloc(t->p, t->cap);
+	}
+	memcpy(t->p + t->len, s, n);
+	t->p[t->len + n] = '\n';
+	t->len += n + 1;
+	free(s);
+}
+
+/* The row line of a journal row. */
+static void
+server_mirror_row_line(struct mirror_text *t, const struct store_row *r)
+{
+	server_mirror_line(t, json_pack(
+	    "{s:s, s:I, s:s, s:s, s:I, s:I, s:s, s:b}", "t", "row",
+	    "seq", (json_int_t)r->seq, "kind", r->kind, "args", r->args,
+	    "mono", (json_int_t)r->mono_ms, "wall", (json_int_t)r->wall_ms,
+	    "origin", r->origin, "undone", r->undone));
+}
+
+/* The clock line: the session's time now and how fast it runs. */
+static void
+server_mirror_clock_line(struct server_mirror *srv, struct mirror_text *t)
+{
+	const struct clock *c = &srv->session->clock;
+	struct model_time now = session_now(srv->session);
+
+	server_mirror_line(t, json_pack("{s:s, s:I, s:I, s:f, s:b}",
+	    "t", "clock", "mono", (json_int_t)now.mono_ms,
+	    "wall", (json_int_t)now.wall_ms,
+	    "speed", c->simulated ? c->speed : 1.0,
+	    "paused", c->simulated && c->paused));
+}
+
+/* The flush line that ends a group of changes. */
+static void
+server_mirror_flush_line(struct server_mirror *srv, struct mirror_text *t)
+{
+	server_mirror_line(t, json_pack("{s:s, s:I}", "t", "flush", "seq",
+	    (json_int_t)srv->session->last_seq));
+}
+
+/* Wrap text into a shared buffer (takes the text). */
+static struct mirror_buf *
+server_mirror_buf(struct mirror_text *t)
+{
+	struct mirror_buf *b = server_mirror_xalloc(NULL, sizeof *b + t->len);
+
+	b->refs = 1;
+	b->len = t->len;
+	memcpy(b->data, t->p, t->len);
+	free(t->p);
+	memset(t, 0, sizeof *t);
+	return b;
+}
+
+/* Drop a reference to a shared buffer. */
+static void
+server_mirror_buf_unref(struct mirror_buf *b)
+{
+	if (--b->refs == 0)
+		free(b);
+}
+
+/* A connection's handle is closed: free it. */
+static void
+server_mirror_conn_closed(uv_handle_t *h)
+{
+	struct mirror_conn *c = h->data;
+	struct server_mirror *srv = c->srv;
+	struct mirror_conn **pp;
+
+	for (pp = &srv->conns; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	srv->nconns--;
+	free(c);
+}
+
+/* Close a mirror connection. */
+static void
+server_mirror_conn_close(struct mirror_conn *c)
+{
+	if (c->closed)
+		return;
+	c->closed = true;
+	uv_close((uv_handle_t *)&c->h.stream, server_mirror_conn_closed);
+}
+
+/* A write to a mirror finished. */
+static void
+server_mirror_written(uv_write_t *req, int status)
+{
+	struct mirror_write *w = (struct mirror_write *)req;
+	struct mirror_conn *c = req->data;
+
+	server_mirror_buf_unref(w->buf);
+	free(w);
+	if (status < 0 && status != UV_ECANCELED)
+		server_mirror_conn_close(c);  /* EPIPE, ECONNRESET */
+}
+
+/* Queue a shared buffer to one mirror, dropping it if it lags too far. */
+static void
+server_mirror_send(struct mirror_conn *c, struct mirror_buf *b)
+{
+	struct mirror_write *w;
+	uv_buf_t ub;
+
+	if (c->closed)
+		return;
+	if (uv_stream_get_write_queue_size(&c->h.stream) + b->len > c->cap) {
+		c->srv->dropped++;
+		server_mirror_conn_close(c);
+		return;
+	}
+	w = server_mirror_xalloc(NULL, sizeof *w);
+	w->buf = b;
+	w->req.data = c;
+	b->refs++;
+	ub = uv_buf_init(b->data, (unsigned)b->len);
+	if (uv_write(&w->req, &c->h.stream, &ub, 1, server_mirror_written) != 0) {
+		server_mirror_buf_unref(b);
+		free(w);
+		server_mirror_conn_close(c);
+	}
+}
+
+/* Send a buffer to every live mirror. */
+static void
+server_mirror_broadcast(struct server_mirror *srv, struct mirror_text *t)
+{
+	struct mirror_buf *b = server_mirror_buf(t);
+
+	for (struct mirror_conn *c = srv->conns; c != NULL; c = c->next) {
+		if (c->live)
+			server_mirror_send(c, b);
+	}
+	server_mirror_buf_unref(b);
+}
+
+/* The error line went out: now close. */
+static void
+server_mirror_shutdown_done(uv_shutdown_t *req, int status)
+{
+	struct mirror_conn *c = req->data;
+
+	(void)status;
+	free(req);
+	server_mirror_conn_close(c);
+}
+
+/* Send an error line to a mirror, then close it once it is written. */
+static void
+server_mirror_refuse(struct mirror_conn *c, const char *error)
+{
+	struct mirror_text t = { 0 };
+	struct mirror_buf *b;
+	uv_shutdown_t *req;
+
+	server_mirror_line(&t, json_pack("{s:s, s:s, s:i}", "t", "error",
+	    "error", error, "version", MIRROR_PROTO_VERSION));
+	c->cap = SIZE_MAX;
+	b = server_mirror_buf(&t);
+	server_mirror_send(c, b);
+	server_mirror_buf_unref(b);
+	uv_read_stop(&c->h.stream);
+	req = server_mirror_xalloc(NULL, sizeof *req);
+	req->data = c;
+	if (c->closed || uv_shutdown(req, &c->h.stream,
+	    server_mirror_shutdown_done) != 0) {
+		free(req);
+		server_mirror_conn_close(c);
+	}
+}
+
+/* The hello was accepted: send hello, clock, snapshot and flush. */
+static void
+server_mirror_welcome(struct mirror_conn *c)
+{
+	struct server_mirror *srv = c->srv;
+	struct session *s = srv->session;
+	struct mirror_text t = { 0 };
+	struct mirror_buf *b;
+
+	server_mirror_line(&t, json_pack("{s:s, s:i, s:s, s:s}", "t", "hello",
+	    "version", MIRROR_PROTO_VERSION,
+	    "mode", s->rehearsal ? "rehearsal" : "live",
+	    "event", s->event_text));
+	server_mirror_clock_line(srv, &t);
+	for (size_t i = 0; i < s->njournal; i++) {
+		struct store_row row;
+		char *args;
+
+		session_record_row(&s->journal[i], &row, &args);
+		server_mirror_row_line(&t, &row);
+		free(args);
+	}
+	server_mirror_flush_line(srv, &t);
+	c->cap = t.len + SERVER_MIRROR_SLACK;
+	c->live = true;
+	b = server_mirror_buf(&t);
+	server_mirror_send(c, b);
+	server_mirror_buf_unref(b);
+}
+
+/* Check a mirror's hello line. */
+static void
+server_mirror_hello(struct mirror_conn *c, const char *line, size_t len)
+{
+	json_t *o = json_loadb(line, len, 0, NULL);
+	json_t *v = json_object_get(o, "version");
+	const char *t = json_string_value(json_object_get(o, "type"));
+	const char *tok = json_string_value(json_object_get(o, "token"));
+	const char *want = c->srv->opt.token;
+	char err[160];
+
+	if (!json_is_object(o) || t == NULL || strcmp(t, "hello") != 0) {
+		server_mirror_refuse(c, "expected {\"type\":\"hello\",\"version\":1}");
+	} else if (!json_is_integer(v) ||
+	    json_integer_value(v) != MIRROR_PROTO_VERSION) {
+		snprintf(err, sizeof err, "mirror protocol version %lld is not "
+		    "supported; this podium speaks version %d; use the same "
+		    "podium version on both sides",
+		    json_is_integer(v) ? (long long)json_integer_value(v) : -1LL,
+		    MIRROR_PROTO_VERSION);
+		server_mirror_refuse(c, err);
+	} else if (c->tcp && (tok == NULL || want == NULL ||
+	    strlen(tok) != strlen(want) ||
+	    CRYPTO_memcmp(tok, want, strlen(want)) != 0)) {
+		server_mirror_refuse(c, "wrong or missing token; pass the chair's "
+		    "DB.token file with --token-file");
+	} else {
+		server_mirror_welcome(c);
+	}
+	json_decref(o);
+}
+
+/* Read buffers come from malloc. */
+static void
+server_mirror_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	(void)h;
+	buf->base = server_mirror_xalloc(NULL, suggested);
+	buf->len = suggested;
+}
+
+/*
+ * Bytes from a mirror: only the hello is read; anything after it, or a
+ * hello that is too long, closes the connection.
+ */
+static void
+server_mirror_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct mirror_conn *c = s->data;
+	const char *nl;
+
+	if (nread < 0 || (nread > 0 && c->live)) {
+		server_mirror_conn_close(c);
+	} else if (nread > 0) {
+		size_t n = (size_t)nread;
+
+		nl = memchr(buf->base, '\n', n);
+		if (nl != NULL && (size_t)(nl - buf->base) + 1 < n) {
+			/* Bytes after the hello: a mirror sends nothing more. */
+			server_mirror_conn_close(c);
+		} else if (c->hello_len + n > sizeof c->hello) {
+			server_mirror_refuse(c, "hello line too long");
+		} else {
+			memcpy(c->hello + c->hello_len, buf->base, n);
+			c->hello_len += n;
+			if (nl != NULL)
+				server_mirror_hello(c, c->hello, c->hello_len - 1);
+		}
+	}
+	free(buf->base);
+}
+
+/* Whether a Unix-socket peer runs as our own user. */
+static bool
+server_mirror_same_uid(uv_pipe_t *p)
+{
+	uv_os_fd_t fd;
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+
+	if (uv_fileno((uv_handle_t *)p, &fd) != 0)
+		return false;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+		return false;
+	return cred.uid == getuid();
+}
+
+/* A mirror connects. */
+static void
+server_mirror_accept(uv_stream_t *listener, int status)
+{
+	struct server_mirror *srv = listener->data;
+	bool tcp = listener == (uv_stream_t *)&srv->tcp_listener;
+	struct mirror_conn *c;
+
+	if (status < 0)
+		return;
+	c = server_mirror_xalloc(NULL, sizeof *c);
+	memset(c, 0, sizeof *c);
+	c->srv = srv;
+	c->tcp = tcp;
+	c->cap = SERVER_MIRROR_SLACK;
+	if (tcp)
+		uv_tcp_init(srv->loop, &c->h.tcp);
+	else
+		uv_pipe_init(srv->loop, &c->h.pipe, 0);
+	c->h.stream.data = c;
+	c->next = srv->conns;
+	srv->conns = c;
+	srv->nconns++;
+	if (uv_accept(listener, &c->h.stream) != 0) {
+		server_mirror_conn_close(c);
+		return;
+	}
+	if (srv->nconns > SERVER_MIRROR_CONNS_MAX) {
+		server_mirror_refuse(c, "too many mirrors connected");
+		return;
+	}
+	if (!tcp && !server_mirror_same_uid(&c->h.pipe)) {
+		server_mirror_refuse(c, "only the chair's own user may connect");
+		return;
+	}
+	if (tcp)
+		uv_tcp_nodelay(&c->h.tcp, 1);
+	if (uv_read_start(&c->h.stream, server_mirror_alloc,
+	    server_mirror_read) != 0)
+		server_mirror_conn_close(c);
+}
+
+/* Session observer: rows were committed. */
+static void
+server_mirror_rows(void *arg, const struct store_row *rows, size_t n)
+{
+	struct server_mirror *srv = arg;
+	struct mirror_text t = { 0 };
+
+	if (srv->nconns == 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		server_mirror_row_line(&t, &rows[i]);
+	server_mirror_flush_line(srv, &t);
+	server_mirror_broadcast(srv, &t);
+}
+
+/* Session observer: a row was undone. */
+static void
+server_mirror_undo(void *arg, int64_t seq)
+{
+	struct server_mirror *srv = arg;
+	struct mirror_text t = { 0 };
+
+	if (srv->nconns == 0)
+		return;
+	server_mirror_line(&t, json_pack("{s:s, s:I}", "t", "undo", "seq",
+	    (json_int_t)seq));
+	server_mirror_flush_line(srv, &t);
+	server_mirror_broadcast(srv, &t);
+}
+
+/* Heartbeat: the clock, so mirrors notice a lost connection and drift. */
+static void
+server_mirror_heartbeat(uv_timer_t *h)
+{
+	struct server_mirror *srv = h->data;
+	struct mirror_text t = { 0 };
+
+	if (srv->nconns == 0)
+		return;
+	server_mirror_clock_line(srv, &t);
+	server_mirror_broadcast(srv, &t);
+}
+
+/* Parse "HOST:PORT" or "[V6]:PORT". */
+static int
+server_mirror_addr(const char *spec, struct sockaddr_storage *ss,
+    char **cause)
+{
+	char host[256];
+	const char *colon = strrchr(spec, ':');
+	char *end;
+	long port;
+	size_t hl;
+
+	if (colon == NULL || colon == spec)
+		goto bad;
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || port < 1 || port > 65535)
+		goto bad;
+	hl = (size_t)(colon - spec);
+	if (spec[0] == '[' && colon[-1] == ']') {
+		spec++;
+		hl -= 2;
+	}
+	if (hl == 0 || hl >= sizeof host)
+		goto bad;
+	memcpy(host, spec, hl);
+	host[hl] = '\0';
+	if (uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) == 0 ||
+	    uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)ss) == 0)
+		return 0;
+bad:
+	if (asprintf(cause, "--mirror-listen '%s' is not HOST:PORT with a "
+	    "numeric address (e.g. 127.0.0.1:7071)", spec) < 0)
+		abort();
+	return -1;
+}
+
+struct server_mirror *
+server_mirror_create(struct uv_loop_s *loop, struct session *s,
+    const struct server_mirror_options *o, char **cause)
+{
+	struct server_mirror *srv = server_mirror_xalloc(NULL, sizeof *srv);
+	struct session_observer obs = { server_mirror_rows, server_mirror_undo,
+		srv };
+	struct sockaddr_storage ss;
+	mode_t old;
+	int rc = 0;
+
+	memset(srv, 0, sizeof *srv);
+	srv->loop = loop;
+	srv->session = s;
+	srv->opt = *o;
+	uv_timer_init(loop, &srv->heartbeat);
+	srv->heartbeat.data = srv;
+	uv_timer_start(&srv->heartbeat, server_mirror_heartbeat,
+	    MIRROR_HEARTBEAT_MS, MIRROR_HEARTBEAT_MS);
+	if (o->unix_path != NULL) {
+		if (strlen(o->unix_path) >= 100) {
+			if (asprintf(cause, "the socket path %s is too long for a "
+			    "Unix socket; give a shorter --db path",
+			    o->unix_path) < 0)
+				abort();
+			goto fail;
+		}
+		unlink(o->unix_path);  /* we hold the chair lock: it is stale */
+		uv_pipe_init(loop, &srv->unix_listener, 0);
+		srv->unix_listener.data = srv;
+		srv->unix_on = true;
+		old = umask(0177);
+		rc = uv_pipe_bind(&srv->unix_listener, o->unix_path);
+		umask(old);
+		if (rc == 0)
+			rc = uv_listen((uv_stream_t *)&srv->unix_listener, 128,
+			    server_mirror_accept);
+		if (rc != 0) {
+			if (asprintf(cause, "cannot listen on %s: %s",
+			    o->unix_path, uv_strerror(rc)) < 0)
+				abort();
+			goto fail;
+		}
+		chmod(o->unix_path, 0600);
+		srv->unix_path = strdup(o->unix_path);
+	}
+	if (o->tcp_listen != NULL) {
+		if (server_mirror_addr(o->tcp_listen, &ss, cause) != 0)
+			goto fail;
+		uv_tcp_init(loop, &srv->tcp_listener);
+		srv->tcp_listener.data = srv;
+		srv->tcp_on = true;
+		rc = uv_tcp_bind(&srv->tcp_listener, (struct sockaddr *)&ss, 0);
+		if (rc == 0)
+			rc = uv_listen((uv_stream_t *)&srv->tcp_listener, 128,
+			    server_mirror_accept);
+		if (rc != 0) {
+			if (asprintf(cause, "--mirror-listen %s: %s", o->tcp_listen,
+			    uv_strerror(rc)) < 0)
+				abort();
+			goto fail;
+		}
+	}
+	session_observe(s, &obs);
+	return srv;
+
+fail:
+	server_mirror_close(srv);
+	uv_run(loop, UV_RUN_NOWAIT);
+	server_mirror_destroy(srv);
+	return NULL;
+}
+
+/* A listener or the timer is closed; nothing to free with it. */
+static void
+server_mirror_handle_closed(uv_handle_t *h)
+{
+	(void)h;
+}
+
+void
+server_mirror_close(struct server_mirror *srv)
+{
+	struct session_observer none = { NULL, NULL, NULL };
+
+	if (srv == NULL || srv->closing)
+		return;
+	srv->closing = true;
+	session_observe(srv->session, &none);
+	for (struct mirror_conn *c = srv->conns; c != NULL; c = c->next)
+		server_mirror_conn_close(c);
+	uv_close((uv_handle_t *)&srv->heartbeat, server_mirror_handle_closed);
+	if (srv->unix_on)
+		uv_close((uv_handle_t *)&srv->unix_listener,
+		    server_mirror_handle_closed);
+	if (srv->tcp_on)
+		uv_close((uv_handle_t *)&srv->tcp_listener,
+		    server_mirror_handle_closed);
+	if (srv->unix_path != NULL)
+		unlink(srv->unix_path);
+}
+
+void
+server_mirror_destroy(struct server_mirror *srv)
+{
+	if (srv == NULL)
+		return;
+	while (srv->conns != NULL) {
+		struct mirror_conn *c = srv->conns;
+
+		srv->conns = c->next;
+		free(c);
+	}
+	free(srv->unix_path);
+	free(srv);
+}
+
+size_t
+server_mirror_count(const struct server_mirror *srv)
+{
+	return srv->nconns;
+}

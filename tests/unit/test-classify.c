@@ -1,0 +1,661 @@
+/*
+ * test-classify.c -- the theme classifier: every normalisation rule, the
+ * stemming and phrase rules on small events made here, clear questions of
+ * every theme in the four languages of the shipped sample, input that is
+ * empty, garbage or very long, and the accuracy on the labelled
+ * development set sample-data/themes-dev.jsonl, which must not drop below
+ * the figures reached (docs/CLASSIFIER.md).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "classify.h"
+#include "event.h"
+
+/* Accuracy reached on the development set, overall and per language. */
+#define DEV_MIN_OVERALL 0.91
+#define DEV_MIN_LANG 0.88
+
+/* Questions the development set holds at least, in all and per language. */
+#define DEV_MIN_QUESTIONS 120
+#define DEV_MIN_PER_LANG 30
+
+/* Normalise in a roomy buffer and compare. */
+static void
+check_norm(const char *in, const char *want)
+{
+	char out[512];
+	size_t n = classify_normalise(in, out, sizeof out);
+
+	assert_string_equal(out, want);
+	assert_int_equal(n, strlen(want));
+}
+
+/* Case and accents of French, Spanish and other Latin letters. */
+static void
+test_normalise_latin(void **state)
+{
+	(void)state;
+	check_norm("Éducation ÉLÈVE à l'école", "education eleve a l ecole");
+	check_norm("Pérennité, équité, intégrer, Côte d'Ivoire",
+	    "perennite equite integrer cote d ivoire");
+	check_norm("Français garçon ÇA", "francais garcon ca");
+	check_norm("Niño AÑO ¿Dónde? ¡Sí!", "nino ano donde si");
+	check_norm("Cœur ŒUVRE Æther Straße", "coeur oeuvre aether strasse");
+	check_norm("naïve Noël über", "naive noel uber");
+	/* Decomposed: e + combining acute, n + combining tilde. */
+	check_norm("e\xcc\x81" "te\xcc\x81" " man\xcc\x83" "ana", "ete manana");
+}
+
+/* Arabic letter variants, marks and digits. */
+static void
+test_normalise_arabic(void **state)
+{
+	(void)state;
+	/* Alef with hamza above, below, madda, wasla: bare alef. */
+	check_norm("أإآٱ", "اااا");
+	check_norm("أموال إدماج آليات", "اموال ادماج اليات");
+	/* Ta marbuta: ha. */
+	check_norm("مساعدة", "مساعده");
+	/* Alef maqsura: ya. */
+	check_norm("على مستوى", "علي مستوي");
+	/* Harakat (fatha, damma, kasra, sukun, shadda, tanween) go. */
+	check_norm("شُكْرًا", "شكرا");
+	check_norm("يقدّرها", "يقدرها");
+	check_norm("مُسَاعَدَةٌ", "مساعده");
+	/* Tatweel goes. */
+	check_norm("تـمـويـل", "تمويل");
+	/* Hamza on waw and on ya. */
+	check_norm("مؤسسة", "موسسه");
+	check_norm("هيئة تعبئة", "هييه تعبيه");
+	/* Arabic-Indic digits; Arabic comma and question mark separate. */
+	check_norm("خطة ٢٠٣٠، جيد؟", "خطه 2030 جيد");
+}
+
+/* Punctuation, spaces and bad bytes. */
+static void
+test_normalise_spaces(void **state)
+{
+	(void)state;
+	check_norm("  Hello,   world!! (test)  ", "hello world test");
+	check_norm("long-term\tfunding\r\nnow", "long term funding now");
+	check_norm("«droits» — “rights” …", "droits rights");
+	check_norm("a\xff" "b\xc3", "a b");
+	check_norm("", "");
+	check_norm("?!.,;:", "");
+	check_norm("emoji \xf0\x9f\x98\x80 here", "emoji here");
+	check_norm(NULL, "");
+}
+
+/* Output never overflows, never cuts a character, never outgrows 2x. */
+static void
+test_normalise_limits(void **state)
+{
+	static const char *const samples[] = {
+		"Éducation ÉLÈVE", "مُسَاعَدَةٌ للتمويل", "Straße ŒUVRE æ",
+		"a,b.c;d", "٢٠٣٠ ۲۰۳۰", "\xff\xfe x \xc3",
+	};
+	char out[8], big[256];
+	size_t n, i;
+
+	(void)state;
+	n = classify_normalise("تمويل", out, 4);
+	assert_int_equal(n, 2);
+	assert_string_equal(out, "ت");
+	n = classify_normalise("tout", out, 3);
+	assert_int_equal(n, 2);
+	assert_string_equal(out, "to");
+	n = classify_normalise("tout", out, 1);
+	assert_int_equal(n, 0);
+	assert_string_equal(out, "");
+	assert_int_equal(classify_normalise("tout", out, 0), 0);
+	/* A space is only written with the word that follows it. */
+	n = classify_normalise("ab cd", out, 4);
+	assert_string_equal(out, "ab");
+	for (i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+		n = classify_normalise(samples[i], big, sizeof big);
+		assert_int_equal(n, strlen(big));
+		assert_true(n <= 2 * strlen(samples[i]));
+	}
+}
+
+/* A small event: theme "a" with keywords in one language, then "other". */
+struct mini {
+	struct model_event ev;
+	struct model_theme th[2];
+	struct model_keywords kw;
+	char *words[8];
+};
+
+/* Make a small event whose theme "a" has the given keywords. */
+static void
+mini_init(struct mini *m, const char *lang, const char *const *words,
+    size_t n)
+{
+	size_t i;
+
+	memset(m, 0, sizeof *m);
+	assert_true(n <= 8);
+	snprintf(m->kw.lang, sizeof m->kw.lang, "%s", lang);
+	for (i = 0; i < n; i++)
+		m->words[i] = (char *)words[i];
+	m->kw.words = m->words;
+	m->kw.nwords = n;
+	m->th[0].key = "a";
+	m->th[0].title = "Theme A";
+	m->th[0].keywords = &m->kw;
+	m->th[0].nkeywords = 1;
+	m->th[1].key = "other";
+	m->th[1].title = "Other";
+	m->ev.themes = m->th;
+	m->ev.nthemes = 2;
+}
+
+/* Whether a one-keyword event's keyword is found in a question. */
+static bool
+mini_matches(const char *lang, const char *keyword, const char *text)
+{
+	const char *words[1] = { keyword };
+	struct classify *c;
+	struct mini m;
+	const char *key;
+
+	mini_init(&m, lang, words, 1);
+	c = classify_create(&m.ev);
+	key = classify_text(c, text, lang, NULL);
+	classify_destroy(c);
+	return strcmp(key, "a") == 0;
+}
+
+/* Light stemming: inflected forms of a keyword meet on both sides. */
+static void
+test_stemming(void **state)
+{
+	(void)state;
+	/* English plurals, -ing, -ed, -y. */
+	assert_true(mini_matches("en", "resources", "one resource only"));
+	assert_true(mini_matches("en", "identify", "identification of needs"));
+	assert_true(mini_matches("en", "excluded", "they exclude nobody"));
+	assert_true(mini_matches("en", "training", "who trains them"));
+	assert_false(mini_matches("en", "access", "acce"));
+	/* French plural and feminine, verbs. */
+	assert_true(mini_matches("fr", "handicapées", "un enfant handicapé"));
+	assert_true(mini_matches("fr", "ressources", "la ressource"));
+	assert_true(mini_matches("fr", "commencer", "commençons demain"));
+	assert_true(mini_matches("fr", "inclure", "inclusion des survivants"));
+	/* Spanish plural, gender, verbs. */
+	assert_true(mini_matches("es", "mujeres", "una mujer"));
+	assert_true(mini_matches("es", "empresa", "el sector empresarial"));
+	assert_true(mini_matches("es", "empezar", "empezamos hoy"));
+	/* Arabic article, conjunction, preposition, plural, verb prefix. */
+	assert_true(mini_matches("ar", "التمويل", "تمويل"));
+	assert_true(mini_matches("ar", "تمويل", "والتمويل"));
+	assert_true(mini_matches("ar", "تمويل", "وللتمويل"));
+	assert_true(mini_matches("ar", "تمويل", "بالتمويل"));
+	assert_true(mini_matches("ar", "الناجين", "الناجون"));
+	assert_true(mini_matches("ar", "الناجين", "للناجيات"));
+	assert_true(mini_matches("ar", "إقليمية", "الإقليمي"));
+	assert_true(mini_matches("ar", "بدأ", "من أين نبدأ"));
+	/* A short Arabic stem is a whole word: ناجح is not ناجين. */
+	assert_false(mini_matches("ar", "الناجين", "مثال ناجح"));
+	/* Short stems are whole words, give or take a plural. */
+	assert_true(mini_matches("en", "sdg", "the SDGs"));
+	assert_true(mini_matches("en", "age", "all ages"));
+	assert_false(mini_matches("en", "age", "the agenda"));
+	assert_false(mini_matches("en", "csr", "csrf"));
+	/* Longer stems are prefixes, but only at the start of a word. */
+	assert_true(mini_matches("en", "financ", "Financing"));
+	assert_false(mini_matches("en", "financ", "cofinancing"));
+	/* Accents and case meet on both sides. */
+	assert_true(mini_matches("fr", "Pérenn", "PERENNITE"));
+	assert_true(mini_matches("es", "niñas", "las ninas"));
+}
+
+/* Phrases are words in sequence, small words in between passed over. */
+static void
+test_phrases(void **state)
+{
+	(void)state;
+	assert_true(mini_matches("en", "lack of funds", "a lack of funds"));
+	assert_true(mini_matches("en", "lack of funds", "lack of the funds"));
+	assert_false(mini_matches("en", "lack of funds", "lack any funds"));
+	assert_false(mini_matches("en", "lack of funds", "funds lack"));
+	assert_false(mini_matches("en", "lack of funds", "lack"));
+	assert_true(mini_matches("en", "long-term", "long term support"));
+	assert_true(mini_matches("fr", "demande d'assistance",
+	    "une demande d'une assistance"));
+	assert_true(mini_matches("es", "sur-sur", "cooperación Sur Sur"));
+	assert_false(mini_matches("es", "sur-sur", "hacia el sur"));
+	/* Small words at a phrase's ends are part of it. */
+	assert_true(mini_matches("es", "asociación con", "asociación con"));
+	assert_false(mini_matches("es", "asociación con",
+	    "asociaciones pequeñas"));
+	assert_true(mini_matches("ar", "الحماية الاجتماعية",
+	    "وبالحماية الاجتماعية"));
+	assert_true(mini_matches("ar", "طلب المساعدة", "طلب المساعدات"));
+}
+
+/* Where a longer keyword of another theme matches a word, it wins. */
+static void
+test_longest_wins(void **state)
+{
+	static char *a_words[] = { "particip" };
+	static char *b_words[] = { "participants" };
+	struct model_keywords kw[2] = {
+		{ "en", a_words, 1 }, { "en", b_words, 1 },
+	};
+	struct model_theme th[2] = {
+		{ "inclusion", "Inclusion", &kw[0], 1 },
+		{ "other", "Other", &kw[1], 1 },
+	};
+	struct model_event ev;
+	struct classify *c;
+
+	(void)state;
+	memset(&ev, 0, sizeof ev);
+	ev.themes = th;
+	ev.nthemes = 2;
+	c = classify_create(&ev);
+	assert_string_equal(classify_text(c, "welcome participants", "en",
+	    NULL), "other");
+	assert_string_equal(classify_text(c, "participation of survivors",
+	    "en", NULL), "inclusion");
+	classify_destroy(c);
+}
+
+/* A question and the theme it clearly is about. */
+struct clear {
+	const char *lang;
+	const char *theme;
+	const char *text;
+};
+
+/* Two clear questions per theme and language (not from the dev set). */
+static const struct clear clear_questions[] = {
+	{ "en", "funding", "How can we secure sustainable, multi-year funding for rehabilitation services?" },
+	{ "en", "funding", "What makes a country attractive to donors?" },
+	{ "en", "first-steps", "What are the first steps a state should take to request assistance?" },
+	{ "en", "first-steps", "Where should an organisation start when identifying opportunities for cooperation?" },
+	{ "en", "innovation", "Can you give examples of partnerships with the private sector and corporate social responsibility?" },
+	{ "en", "innovation", "How can victim assistance be integrated into the health system and social protection?" },
+	{ "en", "rights", "How do we ensure that money is invested with respect for human rights and non-discrimination?" },
+	{ "en", "rights", "How do we make sure women and girls have equal access to services?" },
+	{ "en", "inclusion", "How can we build the capacity of survivor networks and organisations of persons with disabilities?" },
+	{ "en", "inclusion", "Which accountability and transparency measures do donors value most?" },
+	{ "en", "regional", "Are there good examples of South-South cooperation or regional funds?" },
+	{ "en", "regional", "How can regional organisations support the exchange of experience and training of service providers?" },
+	{ "en", "other", "Good morning everyone, thank you for the invitation." },
+	{ "en", "other", "Will the slides and the recording be available after the session?" },
+	{ "fr", "funding", "Comment obtenir un financement durable et pluriannuel pour les services aux victimes ?" },
+	{ "fr", "funding", "Qu'est-ce qui rend un État attrayant pour les bailleurs ?" },
+	{ "fr", "first-steps", "Quelles sont les premières mesures à prendre pour solliciter une assistance ?" },
+	{ "fr", "first-steps", "Par où commencer pour identifier des perspectives de coopération ?" },
+	{ "fr", "innovation", "Quels partenariats avec le secteur privé et les entreprises ont bien fonctionné ?" },
+	{ "fr", "innovation", "Comment intégrer l'assistance aux victimes dans la protection sociale et l'emploi ?" },
+	{ "fr", "rights", "Comment veiller à ce que les fonds respectent les droits de l'homme et la non-discrimination ?" },
+	{ "fr", "rights", "Comment assurer l'égalité d'accès des femmes et des enfants aux services ?" },
+	{ "fr", "inclusion", "Comment renforcer les capacités des réseaux de survivants et des organisations de personnes handicapées ?" },
+	{ "fr", "inclusion", "Quelles mesures de redevabilité et de transparence sont les plus appréciées des donateurs ?" },
+	{ "fr", "regional", "Existe-t-il de bons exemples de coopération Sud-Sud ou de fonds régionaux ?" },
+	{ "fr", "regional", "Comment favoriser l'échange d'expériences et la formation des prestataires de services dans la région ?" },
+	{ "fr", "other", "Bonjour à tous et merci pour l'invitation." },
+	{ "fr", "other", "L'interprétation en arabe ne fonctionne pas, pouvez-vous vérifier le son ?" },
+	{ "es", "funding", "¿Cómo lograr una financiación sostenible a largo plazo para los servicios de rehabilitación?" },
+	{ "es", "funding", "¿Qué hace que un Estado sea atractivo para los donantes?" },
+	{ "es", "first-steps", "¿Cuáles son los primeros pasos para solicitar asistencia?" },
+	{ "es", "first-steps", "¿Por dónde empezar para identificar oportunidades de cooperación?" },
+	{ "es", "innovation", "¿Qué alianzas con el sector privado y la responsabilidad social empresarial han funcionado?" },
+	{ "es", "innovation", "¿Cómo integrar la asistencia a víctimas en el sistema de salud y la protección social?" },
+	{ "es", "rights", "¿Cómo asegurar que los fondos respeten los derechos humanos y la no discriminación?" },
+	{ "es", "rights", "¿Cómo asegurar la igualdad de acceso de mujeres y niñas?" },
+	{ "es", "inclusion", "¿Cómo fortalecer las capacidades de las redes de sobrevivientes y de las organizaciones de personas con discapacidad?" },
+	{ "es", "inclusion", "¿Qué medidas de rendición de cuentas y transparencia prefieren los donantes?" },
+	{ "es", "regional", "¿Hay buenos ejemplos de cooperación sur-sur o de fondos regionales?" },
+	{ "es", "regional", "¿Cómo promover el intercambio de experiencias y la capacitación de proveedores de servicios en la región?" },
+	{ "es", "other", "Buenos días a todos y gracias por la invitación." },
+	{ "es", "other", "No se escucha la interpretación, ¿pueden revisar el audio?" },
+	{ "ar", "funding", "كيف نضمن تمويلاً مستداماً وطويل الأجل لخدمات إعادة التأهيل؟" },
+	{ "ar", "funding", "ما الذي يجعل الدولة جذابة للجهات المانحة؟" },
+	{ "ar", "first-steps", "ما هي الخطوات الأولى لطلب المساعدة؟" },
+	{ "ar", "first-steps", "من أين نبدأ لتحديد فرص التعاون؟" },
+	{ "ar", "innovation", "ما هي أمثلة الشراكات مع القطاع الخاص والمسؤولية الاجتماعية للشركات؟" },
+	{ "ar", "innovation", "كيف ندمج مساعدة الضحايا في النظام الصحي والحماية الاجتماعية؟" },
+	{ "ar", "rights", "كيف نضمن أن يحترم الاستثمار حقوق الإنسان ومبدأ عدم التمييز؟" },
+	{ "ar", "rights", "كيف نضمن المساواة بين النساء والرجال في الوصول إلى الخدمات؟" },
+	{ "ar", "inclusion", "كيف يمكن بناء القدرات لشبكات الناجين ومنظمات الأشخاص ذوي الإعاقة؟" },
+	{ "ar", "inclusion", "ما هي إجراءات المساءلة والشفافية التي يقدرها المانحون؟" },
+	{ "ar", "regional", "هل هناك أمثلة جيدة على التعاون بين بلدان الجنوب أو الصناديق الإقليمية؟" },
+	{ "ar", "regional", "كيف نعزز تبادل الخبرات وتدريب مقدمي الخدمات في المنطقة؟" },
+	{ "ar", "other", "السلام عليكم وشكراً على الدعوة." },
+	{ "ar", "other", "لا أسمع الترجمة، هل يمكن التحقق من الصوت؟" },
+};
+
+/* Load the shipped sample event (from PODIUM_SAMPLE_DIR). */
+static struct event_file *
+load_sample(void)
+{
+	const char *dir = getenv("PODIUM_SAMPLE_DIR");
+	struct event_file *ef;
+	char path[4096], *cause = NULL;
+
+	snprintf(path, sizeof path, "%s/sample-event.json",
+	    dir != NULL ? dir : "sample-data");
+	ef = event_load(path, &cause);
+	if (ef == NULL)
+		fail_msg("%s", cause);
+	return ef;
+}
+
+/* Set up the sample event and its classifier for a group of tests. */
+struct sample {
+	struct event_file *ef;
+	struct classify *c;
+};
+
+/* Group setup: the sample event and a classifier of it. */
+static int
+sample_setup(void **state)
+{
+	struct sample *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return -1;
+	s->ef = load_sample();
+	s->c = classify_create(&s->ef->event);
+	*state = s;
+	return 0;
+}
+
+/* Group teardown. */
+static int
+sample_teardown(void **state)
+{
+	struct sample *s = *state;
+
+	classify_destroy(s->c);
+	event_destroy(s->ef);
+	free(s);
+	return 0;
+}
+
+/* Clear questions of every theme in every language are recognised. */
+static void
+test_clear_questions(void **state)
+{
+	struct sample *s = *state;
+	const struct clear *q;
+	const char *got;
+	double conf;
+	size_t i;
+
+	for (i = 0; i < sizeof clear_questions / sizeof clear_questions[0];
+	    i++) {
+		q = &clear_questions[i];
+		got = classify_text(s->c, q->text, q->lang, &conf);
+		if (strcmp(got, q->theme) != 0)
+			fail_msg("[%s] %s: expected %s, got %s", q->lang, q->text,
+			    q->theme, got);
+		assert_true(conf >= 0.0 && conf <= 1.0);
+		/* The language is a hint, not a requirement. */
+		assert_string_equal(classify_text(s->c, q->text, NULL, NULL),
+		    q->theme);
+	}
+}
+
+/* The returned key is the event's own string, never a copy. */
+static void
+test_key_points_into_event(void **state)
+{
+	struct sample *s = *state;
+	const struct model_event *ev = &s->ef->event;
+	const char *got;
+	size_t i;
+
+	got = classify_text(s->c, "How do we get sustainable funding?", "en",
+	    NULL);
+	for (i = 0; i < ev->nthemes && ev->themes[i].key != got; i++)
+		;
+	assert_true(i < ev->nthemes);
+	assert_string_equal(got, "funding");
+}
+
+/* Empty, garbage and very long input: "other", no crash. */
+static void
+test_unsure(void **state)
+{
+	struct sample *s = *state;
+	static const char *const garbage[] = {
+		"", "   ", "?!?!...", "\xff\xfe\xfd\xfc", "12345 678",
+		"qwerty asdf zxcv", "ـــــ", "\xcc\x81\xcc\x81", "x",
+		"Lorem ipsum dolor sit amet, consectetur adipiscing elit.",
+	};
+	char *big;
+	double conf;
+	size_t i, n;
+
+	for (i = 0; i < sizeof garbage / sizeof garbage[0]; i++) {
+		conf = -1.0;
+		assert_string_equal(classify_text(s->c, garbage[i], "en",
+		    &conf), "other");
+		assert_true(conf >= 0.0 && conf <= 1.0);
+	}
+	assert_string_equal(classify_text(s->c, NULL, NULL, &conf), "other");
+	assert_true(conf == 0.0);
+	/* 4000 characters of nothing in particular. */
+	big = malloc(100001);
+	assert_non_null(big);
+	memset(big, 'x', 4000);
+	big[4000] = '\0';
+	assert_string_equal(classify_text(s->c, big, "en", &conf), "other");
+	for (n = 0; n + 3 <= 4000; n += 3)
+		memcpy(big + n, "ab ", 3);
+	big[n] = '\0';
+	assert_string_equal(classify_text(s->c, big, "en", &conf), "other");
+	/* 4000 Arabic harakat: every one dropped, nothing left. */
+	for (n = 0; n + 2 <= 8000; n += 2)
+		memcpy(big + n, "\xd9\x8e", 2);
+	big[n] = '\0';
+	assert_string_equal(classify_text(s->c, big, "ar", &conf), "other");
+	/* A long preamble does not hide the question at the end. */
+	for (n = 0; n + 4 <= 3900; n += 4)
+		memcpy(big + n, "la, ", 4);
+	strcpy(big + n, "sustainable long-term funding?");
+	assert_string_equal(classify_text(s->c, big, "en", &conf),
+	    "funding");
+	/* Far past what is looked at: still an answer, and no overrun. */
+	memset(big, 'a', 100000);
+	big[100000] = '\0';
+	for (n = 0; n + 5 <= 100000; n += 5)
+		memcpy(big + n, "fund ", 5);
+	assert_string_equal(classify_text(s->c, big, "en", &conf),
+	    "funding");
+	assert_true(conf >= 0.0 && conf <= 1.0);
+	free(big);
+}
+
+/* The question's language: NULL, unknown, other case or region. */
+static void
+test_languages(void **state)
+{
+	struct sample *s = *state;
+	const char *q = "Comment obtenir un financement durable ?";
+	static const char *const langs[] = { "fr", "FR", "fr-CA", "xx", "en" };
+	double conf_fr, conf;
+	size_t i;
+
+	classify_text(s->c, q, "fr", &conf_fr);
+	assert_true(conf_fr > 0.0);
+	for (i = 0; i < sizeof langs / sizeof langs[0]; i++)
+		assert_string_equal(classify_text(s->c, q, langs[i], NULL),
+		    "funding");
+	assert_string_equal(classify_text(s->c, q, NULL, NULL), "funding");
+	/* Said to be English, the French keywords count for less. */
+	classify_text(s->c, q, "en", &conf);
+	assert_true(conf < conf_fr);
+}
+
+/* Greetings around a real question do not take it over. */
+static void
+test_greetings_around_question(void **state)
+{
+	struct sample *s = *state;
+
+	assert_string_equal(classify_text(s->c, "Thank you, Chair. How can "
+	    "survivor networks be involved?", "en", NULL), "inclusion");
+	assert_string_equal(classify_text(s->c, "Merci. Quelles sont les "
+	    "premières mesures ?", "fr", NULL), "first-steps");
+	assert_string_equal(classify_text(s->c, "Thank you, thank you, "
+	    "thank you so much!", "en", NULL), "other");
+}
+
+/* Confidence grows with the evidence and the margin. */
+static void
+test_confidence(void **state)
+{
+	struct sample *s = *state;
+	double strong, weak;
+
+	classify_text(s->c, "How can we secure sustainable, predictable, "
+	    "multi-year funding from donors?", "en", &strong);
+	classify_text(s->c, "How can survivor networks access long-term "
+	    "funding?", "en", &weak);
+	assert_true(strong > 0.5 && strong <= 1.0);
+	assert_true(weak >= 0.0 && weak < strong);
+}
+
+/* Without an "other" theme the last theme is the fallback; without any, "other". */
+static void
+test_fallback(void **state)
+{
+	static char *words[] = { "fund" };
+	struct model_keywords kw = { "en", words, 1 };
+	struct model_theme th[2] = {
+		{ "funding", "Funding", &kw, 1 },
+		{ "misc", "Miscellaneous", NULL, 0 },
+	};
+	struct model_event ev;
+	struct classify *c;
+	double conf;
+
+	(void)state;
+	memset(&ev, 0, sizeof ev);
+	ev.themes = th;
+	ev.nthemes = 2;
+	c = classify_create(&ev);
+	assert_ptr_equal(classify_text(c, "more funds", "en", NULL),
+	    th[0].key);
+	assert_ptr_equal(classify_text(c, "hello", "en", &conf), th[1].key);
+	assert_true(conf == 0.0);
+	classify_destroy(c);
+	ev.nthemes = 0;
+	c = classify_create(&ev);
+	assert_string_equal(classify_text(c, "more funds", "en", &conf),
+	    "other");
+	classify_destroy(c);
+	classify_destroy(NULL);
+}
+
+/* Counts of one language on the development set. */
+struct tally {
+	char lang[16];
+	int n;
+	int ok;
+};
+
+/* The development set's accuracy stays at what was reached. */
+static void
+test_dev_accuracy(void **state)
+{
+	struct sample *s = *state;
+	const char *dir = getenv("PODIUM_SAMPLE_DIR");
+	struct tally t[8];
+	char path[4096], *line = NULL;
+	const char *lang, *theme, *text;
+	size_t cap = 0, nt = 0, i;
+	int n = 0, ok = 0;
+	json_t *o;
+	FILE *f;
+
+	memset(t, 0, sizeof t);
+	snprintf(path, sizeof path, "%s/themes-dev.jsonl",
+	    dir != NULL ? dir : "sample-data");
+	f = fopen(path, "r");
+	if (f == NULL)
+		fail_msg("cannot open %s", path);
+	while (getline(&line, &cap, f) != -1) {
+		o = json_loads(line, 0, NULL);
+		assert_non_null(o);
+		lang = json_string_value(json_object_get(o, "lang"));
+		theme = json_string_value(json_object_get(o, "theme"));
+		text = json_string_value(json_object_get(o, "text"));
+		assert_non_null(lang);
+		assert_non_null(theme);
+		assert_non_null(text);
+		assert_true(event_theme_index(&s->ef->event, theme) >= 0);
+		for (i = 0; i < nt && strcmp(t[i].lang, lang) != 0; i++)
+			;
+		if (i == nt) {
+			assert_true(nt < 8);
+			snprintf(t[nt++].lang, sizeof t[0].lang, "%s", lang);
+		}
+		t[i].n++;
+		n++;
+		if (strcmp(classify_text(s->c, text, lang, NULL), theme) == 0) {
+			t[i].ok++;
+			ok++;
+		}
+		json_decref(o);
+	}
+	free(line);
+	fclose(f);
+	assert_true(n >= DEV_MIN_QUESTIONS);
+	assert_int_equal(nt, 4);
+	for (i = 0; i < nt; i++) {
+		assert_true(t[i].n >= DEV_MIN_PER_LANG);
+		if ((double)t[i].ok / t[i].n < DEV_MIN_LANG)
+			fail_msg("%s: %d of %d right, below %.0f%%", t[i].lang,
+			    t[i].ok, t[i].n, DEV_MIN_LANG * 100);
+	}
+	if ((double)ok / n < DEV_MIN_OVERALL)
+		fail_msg("%d of %d right, below %.0f%%", ok, n,
+		    DEV_MIN_OVERALL * 100);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest pure[] = {
+		cmocka_unit_test(test_normalise_latin),
+		cmocka_unit_test(test_normalise_arabic),
+		cmocka_unit_test(test_normalise_spaces),
+		cmocka_unit_test(test_normalise_limits),
+		cmocka_unit_test(test_stemming),
+		cmocka_unit_test(test_phrases),
+		cmocka_unit_test(test_longest_wins),
+		cmocka_unit_test(test_fallback),
+	};
+	const struct CMUnitTest sample[] = {
+		cmocka_unit_test(test_clear_questions),
+		cmocka_unit_test(test_key_points_into_event),
+		cmocka_unit_test(test_unsure),
+		cmocka_unit_test(test_languages),
+		cmocka_unit_test(test_greetings_around_question),
+		cmocka_unit_test(test_confidence),
+		cmocka_unit_test(test_dev_accuracy),
+	};
+	int failed;
+
+	failed = cmocka_run_group_tests_name("classify", pure, NULL, NULL);
+	failed += cmocka_run_group_tests_name("classify-sample", sample,
+	    sample_setup, sample_teardown);
+	return failed;
+}
