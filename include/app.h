@@ -20,6 +20,15 @@ struct app;
 /* Create the console over an open session and a UI (both borrowed). */
 struct app *app_create(struct session *s, struct ui *ui);
 
+/*
+ * Make this console a co-host's read-only mirror (clock_view: the big
+ * countdown only). Every command not marked mirror_ok is refused.
+ */
+void app_set_mirror(struct app *app, bool clock_view);
+
+/* Switch to another session (a mirror's new snapshot). */
+void app_set_session(struct app *app, struct session *s);
+
 /* Free the console; NULL is accepted. */
 void app_destroy(struct app *app);
 

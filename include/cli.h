@@ -37,6 +37,9 @@ int cmd_chair(int argc, char **argv, bool rehearse);
 /* podium ask. */
 int cmd_ask(int argc, char **argv);
 
+/* podium mirror. */
+int cmd_mirror(int argc, char **argv);
+
 /* podium import. */
 int cmd_import(int argc, char **argv);
 

@@ -15,6 +15,8 @@ struct loop_chair_options {
 	const char *intake_unix;   /* DB.intake.sock */
 	const char *intake_tcp;    /* --intake-listen HOST:PORT, or NULL */
 	const char *token;         /* for TCP clients */
+	const char *mirror_unix;   /* DB.mirror.sock */
+	const char *mirror_tcp;    /* --mirror-listen HOST:PORT, or NULL */
 	struct replay *replay;     /* rehearsal questions, or NULL */
 };
 

@@ -53,6 +53,7 @@ struct ui_frame {
 	struct model_time now;
 	const char *mode_label;   /* "LIVE", "REHEARSAL x20", "MIRROR" ... */
 	bool read_only;           /* the mirror */
+	bool clock_view;          /* draw only the big countdown (mirror) */
 	enum ui_pane focus;
 	int agenda_sel;           /* selected segment index */
 	int view_segment;         /* segment whose queue the speaker pane lists */

@@ -38,6 +38,8 @@ struct app {
 	char confirm[160];
 	int help_scroll;
 	char mode_label[48];
+	bool read_only;         /* a co-host's mirror */
+	bool clock_view;        /* the mirror's --view clock */
 	bool quit;
 	bool dirty;
 	int64_t bell_speaker;   /* speaker whose overtime was last seen */
@@ -152,6 +154,20 @@ app_fix_selection(struct app *app)
 	app->speaker_sel = n > 0 ? app->ids[0] : -1;
 }
 
+/* The mode shown in the header. */
+static void
+app_label(struct app *app)
+{
+	const struct session *s = app->session;
+	char speed[24] = "";
+
+	if (s->rehearsal)
+		snprintf(speed, sizeof speed, " x%g", s->clock.speed);
+	snprintf(app->mode_label, sizeof app->mode_label, "%s%s%s",
+	    app->read_only ? "MIRROR · " : "", s->rehearsal ? "REHEARSAL" :
+	    "LIVE", speed);
+}
+
 struct app *
 app_create(struct session *s, struct ui *ui)
 {
@@ -173,11 +189,7 @@ app_create(struct session *s, struct ui *ui)
 	app->qlist = qlist_create();
 	form_init(&app->search, "Search");
 	form_add(&app->search, "/", FORM_TEXT, false, "");
-	if (s->rehearsal)
-		snprintf(app->mode_label, sizeof app->mode_label,
-		    "REHEARSAL x%g", s->clock.speed);
-	else
-		snprintf(app->mode_label, sizeof app->mode_label, "LIVE");
+	app_label(app);
 	app_follow(app);
 	app_fix_selection(app);
 	/* A speaker already in overtime at start-up gets no second bell. */
@@ -195,6 +207,29 @@ app_create(struct session *s, struct ui *ui)
 		app_status(app, true, "the event file differs from the one this "
 		    "database was created with; showing the stored event");
 	return app;
+}
+
+void
+app_set_mirror(struct app *app, bool clock_view)
+{
+	app->read_only = true;
+	app->clock_view = clock_view;
+	app_label(app);
+	app_status(app, false, "read-only mirror: navigation, search and help "
+	    "work here");
+}
+
+void
+app_set_session(struct app *app, struct session *s)
+{
+	app->session = s;
+	app->followed_segment = -2;
+	app->speaker_sel = -1;
+	qlist_invalidate(app->qlist);
+	app_label(app);
+	app_follow(app);
+	app_fix_selection(app);
+	app->dirty = true;
 }
 
 void
@@ -723,10 +758,17 @@ app_countdown_running(const struct app *app)
 void
 app_command(struct app *app, enum command_id id)
 {
+	const struct command *cmd = command_get(id);
 	char msg[256];
 	int page;
 
 	app->dirty = true;
+	/* The one gate of the read-only mirror: every command passes here. */
+	if (app->read_only && cmd != NULL && !cmd->mirror_ok) {
+		app_status(app, true, "read-only: %s is for the chair; this is a "
+		    "mirror", cmd->label);
+		return;
+	}
 	switch (id) {
 	case CMD_TOGGLE:
 		app_toggle(app);
@@ -795,7 +837,8 @@ app_command(struct app *app, enum command_id id)
 		app->help_scroll = 0;
 		break;
 	case CMD_QUIT:
-		if (app_countdown_running(app)) {
+		/* A mirror's quit stops nothing: no need to ask. */
+		if (!app->read_only && app_countdown_running(app)) {
 			snprintf(app->confirm, sizeof app->confirm,
 			    "A countdown is running. Quit anyway? It keeps "
 			    "running and is shown again on restart.");
@@ -994,10 +1037,12 @@ app_draw(struct app *app)
 	if (!app->dirty || app->ui == NULL)
 		return;
 	memset(&f, 0, sizeof f);
+	app_label(app);  /* a mirror learns the speed from the chair's clock */
 	f.model = app->session->model;
 	f.now = session_now(app->session);
 	f.mode_label = app->mode_label;
-	f.read_only = false;
+	f.read_only = app->read_only;
+	f.clock_view = app->clock_view;
 	f.focus = app->focus;
 	f.agenda_sel = app->agenda_sel;
 	f.view_segment = app->agenda_sel;

@@ -78,9 +78,10 @@
 /* Score weights: see docs/CLASSIFIER.md. */
 #define PHRASE_BONUS 0.5     /* per word beyond the first */
 #define REPEAT_BONUS 0.5     /* once, for a keyword found again */
-#define CROSS_LANG 0.5       /* keyword of another language than the question's */
+#define CROSS_LANG 0.25      /* keyword of another language than the question's */
 #define OTHER_FACTOR 0.5     /* greetings and thanks open many real questions */
-#define MIN_SCORE 0.25       /* below this nothing was really recognised */
+#define TOPIC_FACTOR 0.7     /* the event's own topic is in every question */
+#define MIN_SCORE 0.3        /* a lone word of another language is not enough */
 
 #define NONE UINT32_MAX
 
@@ -116,6 +117,7 @@ struct classify {
 	const struct model_event *ev;
 	int nthemes;
 	int fallback;         /* theme given when unsure; -1 without themes */
+	uint64_t topic;       /* bit t: theme t's keywords fire in the event's title */
 	char langs[LANGS_MAX][MODEL_LANG_MAX + 1];
 	int nlangs;
 	struct node *nodes;   /* nodes[0] is the root */
@@ -1022,15 +1024,15 @@ match_from(const struct classify *c, const struct text *t, size_t ti,
 
 /*
  * Whether a single-word occurrence is overridden by another theme's
- * keyword on the same question word: a phrase spanning it ("regional
- * fund" takes "fund" from funding, "sustainable development goals" takes
- * "sustainable") or a longer single word ("participants" is other's, not
- * particip's). An event file can so settle an overlap by listing the more
- * specific keyword.
+ * keyword on the same question word: a longer single word ("participants"
+ * is other's, not particip's) or, if phrases is set, a phrase spanning it
+ * ("regional fund" takes "fund" from funding, "sustainable development
+ * goals" takes "sustainable"). An event file can so settle an overlap by
+ * listing the more specific keyword.
  */
 static bool
 overridden(const struct classify *c, const struct occurrences *oc,
-    size_t i)
+    size_t i, bool phrases)
 {
 	const struct occurrence *o = &oc->o[i], *p;
 	const struct keyword *k = &c->kws[o->kw], *l;
@@ -1047,22 +1049,22 @@ overridden(const struct classify *c, const struct occurrences *oc,
 		l = &c->kws[p->kw];
 		if (l->theme == k->theme || p->last < o->first)
 			continue;
-		if (l->nwords > 1 || l->word[0].len > k->word[0].len)
+		if (l->nwords > 1 ? phrases : l->word[0].len > k->word[0].len)
 			return true;
 	}
 	return false;
 }
 
-/* Add up occurrences into hits, one per keyword, overridden ones left out if asked. */
+/* Add up occurrences into hits, one per keyword, the overridden left out. */
 static void
 hits_collect(const struct classify *c, const struct occurrences *oc,
-    bool override, struct hits *h)
+    bool phrases, struct hits *h)
 {
 	size_t i, j;
 
 	h->n = 0;
 	for (i = 0; i < oc->n; i++) {
-		if (override && overridden(c, oc, i))
+		if (overridden(c, oc, i, phrases))
 			continue;
 		for (j = 0; j < h->n && h->hit[j].kw != oc->o[i].kw; j++)
 			;
@@ -1079,12 +1081,12 @@ hits_collect(const struct classify *c, const struct occurrences *oc,
 }
 
 /*
- * Find the keywords of the classifier in a prepared question; with
- * override, those another theme's keyword overrides are left out.
+ * Find the keywords of the classifier in a prepared question, leaving out
+ * those overridden by another theme's (by its phrases too if phrases).
  */
 static void
 find_keywords(const struct classify *c, const struct text *t,
-    bool override, struct hits *h)
+    bool phrases, struct hits *h)
 {
 	size_t starts[STARTS_MAX], ns, i, j;
 	struct occurrences oc;
@@ -1101,7 +1103,7 @@ find_keywords(const struct classify *c, const struct text *t,
 		for (j = 0; j < ns; j++)
 			match_from(c, t, i, starts[j], &oc);
 	}
-	hits_collect(c, &oc, override, h);
+	hits_collect(c, &oc, phrases, h);
 }
 
 /* Mark the keywords that fire inside one piece of a theme's description. */
@@ -1114,7 +1116,10 @@ mark_fired(struct classify *c, struct text *t, struct hits *h,
 	if (s == NULL)
 		return;
 	text_prepare(c, t, s);
-	/* Every keyword found counts here, overridden or not: all are weak. */
+	/*
+	 * A word inside another theme's phrase ("fund" in "use of funds")
+	 * does fire there: that is what makes it weak.
+	 */
 	find_keywords(c, t, false, h);
 	for (i = 0; i < h->n; i++)
 		c->kws[h->hit[i].kw].fired_in |= (uint64_t)1 << theme;
@@ -1158,6 +1163,29 @@ weigh_keywords(struct classify *c)
 	}
 	free(t);
 	free(h);
+}
+
+/*
+ * Find the themes the event as a whole is about: those whose keywords fire
+ * in its title ("Financing Victim Assistance": funding). Every question of
+ * such an event touches that theme, so it must win on more evidence.
+ */
+static void
+find_topic(struct classify *c)
+{
+	struct text *t = xrealloc(NULL, sizeof *t);
+	struct hits h;
+	size_t i;
+
+	c->topic = 0;
+	if (c->ev->title != NULL) {
+		text_prepare(c, t, c->ev->title);
+		find_keywords(c, t, true, &h);
+		for (i = 0; i < h.n; i++)
+			if (c->kws[h.hit[i].kw].theme != c->fallback)
+				c->topic |= (uint64_t)1 << c->kws[h.hit[i].kw].theme;
+	}
+	free(t);
 }
 
 struct classify *
@@ -1207,6 +1235,7 @@ classify_create(const struct model_event *ev)
 		}
 	}
 	weigh_keywords(c);
+	find_topic(c);
 	return c;
 }
 
@@ -1246,6 +1275,8 @@ classify_text(const struct classify *c, const char *text, const char *lang,
 			w *= CROSS_LANG;
 		if (h.hit[i].count > 1)
 			w *= 1.0 + REPEAT_BONUS;
+		if (c->topic & (uint64_t)1 << k->theme)
+			w *= TOPIC_FACTOR;
 		score[k->theme] += w;
 	}
 	best_s = second_s = 0.0;

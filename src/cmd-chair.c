@@ -39,8 +39,11 @@ static const char cmd_chair_usage[] =
     "                 also take intake over TCP at exactly this address;\n"
     "                 clients must present the token in DB.token\n"
     "  --mirror-listen HOST:PORT\n"
-    "                 (not available in this version)\n"
+    "                 also serve read-only mirrors over TCP at exactly\n"
+    "                 this address (podium mirror --connect, with the\n"
+    "                 token in DB.token)\n"
     "\n"
+    "Co-hosts watch with `podium mirror --db DB` (DB.mirror.sock).\n"
     "Questions and floor requests arrive on DB.intake.sock (podium ask,\n"
     "podium import, or any program speaking docs/INTAKE.md).\n"
     "  -h, --help     show this help\n"
@@ -108,8 +111,9 @@ cmd_chair(int argc, char **argv, bool rehearse)
 	};
 	const char *usage = rehearse ? cmd_rehearse_usage : cmd_chair_usage;
 	const char *event_opt = NULL, *db_opt = NULL, *questions_opt = NULL;
-	const char *intake_tcp = NULL;
+	const char *intake_tcp = NULL, *mirror_tcp = NULL;
 	char *questions_path = NULL, *intake_sock = NULL, *token = NULL;
+	char *mirror_sock = NULL;
 	struct replay *replay = NULL;
 	struct loop_chair_options lo;
 	char *event_path = NULL, *db_path = NULL, *cause = NULL;
@@ -149,11 +153,8 @@ cmd_chair(int argc, char **argv, bool rehearse)
 			intake_tcp = optarg;
 			break;
 		case 'm':
-			if (rehearse)
-				return cli_error(CLI_USAGE, "listeners are options "
-				    "of the chair console, not of rehearse");
-			return cli_error(CLI_FAIL, "--mirror-listen: the mirror is "
-			    "not available in this version of podium");
+			mirror_tcp = optarg;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return CLI_OK;
@@ -226,7 +227,8 @@ cmd_chair(int argc, char **argv, bool rehearse)
 		rc = cli_fail(cause);
 		goto out;
 	}
-	if (asprintf(&intake_sock, "%s.intake.sock", db_path) < 0)
+	if (asprintf(&intake_sock, "%s.intake.sock", db_path) < 0 ||
+	    asprintf(&mirror_sock, "%s.mirror.sock", db_path) < 0)
 		abort();
 	ui = ui_create(&cause);
 	if (ui == NULL) {
@@ -240,6 +242,8 @@ cmd_chair(int argc, char **argv, bool rehearse)
 	lo.intake_tcp = intake_tcp;
 	lo.token = token;
 	lo.replay = replay;
+	lo.mirror_unix = mirror_sock;
+	lo.mirror_tcp = mirror_tcp;
 	if (loop_chair_run(app, STDIN_FILENO, &lo, &cause) != 0) {
 		app_destroy(app);
 		app = NULL;
@@ -260,6 +264,7 @@ out:
 	replay_destroy(replay);
 	free(questions_path);
 	free(intake_sock);
+	free(mirror_sock);
 	free(token);
 	free(event_path);
 	free(db_path);

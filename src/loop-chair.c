@@ -27,6 +27,7 @@
 
 #include "clock.h"
 #include "server-intake.h"
+#include "server-mirror.h"
 
 /* Longest wait from an intake commit to the frame that shows it. */
 #define LOOP_CHAIR_INTAKE_DRAW_MS 10
@@ -47,6 +48,7 @@ struct loop_chair {
 	struct app *app;
 	const struct loop_chair_options *opt;
 	struct server_intake *intake;
+	struct server_mirror *mirror;
 	FILE *trace;
 	int64_t trace_t0_ns;
 	bool first_frame;
@@ -229,6 +231,7 @@ loop_chair_run(struct app *app, int input_fd,
     const struct loop_chair_options *o, char **cause)
 {
 	struct server_intake_options io;
+	struct server_mirror_options mo;
 	struct loop_chair l;
 	const char *trace = getenv("PODIUM_TRACE");
 	const char *t0 = getenv("PODIUM_TRACE_T0");
@@ -267,15 +270,29 @@ loop_chair_run(struct app *app, int input_fd,
 	l.intake = server_intake_create(&l.loop, o->session, &io, cause);
 	if (l.intake == NULL)
 		goto fail_cause;
+	memset(&mo, 0, sizeof mo);
+	mo.unix_path = o->mirror_unix;
+	mo.tcp_listen = o->mirror_tcp;
+	mo.token = o->token;
+	l.mirror = server_mirror_create(&l.loop, o->session, &mo, cause);
+	if (l.mirror == NULL) {
+		server_intake_close(l.intake);
+		uv_run(&l.loop, UV_RUN_NOWAIT);
+		server_intake_destroy(l.intake);
+		goto fail_cause;
+	}
 	loop_chair_replay(&l);
 
 	loop_chair_after(&l);
 	uv_run(&l.loop, UV_RUN_DEFAULT);
 
+	/* Intake first: its last commits still reach the mirrors. */
 	server_intake_close(l.intake);
+	server_mirror_close(l.mirror);
 	uv_walk(&l.loop, loop_chair_close_all, NULL);
 	uv_run(&l.loop, UV_RUN_DEFAULT);
 	server_intake_destroy(l.intake);
+	server_mirror_destroy(l.mirror);
 	rc = uv_loop_close(&l.loop);
 	if (l.trace != NULL)
 		fclose(l.trace);

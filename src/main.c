@@ -17,7 +17,7 @@ static const char main_usage[] =
     "  chair      the chair console (the default command)\n"
     "  rehearse   play the session on a simulated clock\n"
     "  state      print the state of a session database as JSON\n"
-    "  mirror     read-only co-host view (not available in this version)\n"
+    "  mirror     read-only co-host view of a running console\n"
     "  ask        send a question to a running console\n"
     "  import     import a registration CSV export\n"
     "  export     write the session record (not available yet)\n"
@@ -31,7 +31,7 @@ static const char main_usage[] =
 int
 main(int argc, char **argv)
 {
-	static const char *const later[] = { "mirror", "export" };
+	static const char *const later[] = { "export" };
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
 	if (cmd == NULL || cmd[0] == '-') {
@@ -52,6 +52,8 @@ main(int argc, char **argv)
 		return cmd_chair(argc - 1, argv + 1, true);
 	if (strcmp(cmd, "state") == 0)
 		return cmd_state(argc - 1, argv + 1);
+	if (strcmp(cmd, "mirror") == 0)
+		return cmd_mirror(argc - 1, argv + 1);
 	if (strcmp(cmd, "ask") == 0)
 		return cmd_ask(argc - 1, argv + 1);
 	if (strcmp(cmd, "import") == 0)
