@@ -49,9 +49,11 @@ const char *classify_text(const struct classify *c, const char *text,
  * ta marbuta (ة → ه), alef maqsura (ى → ي), hamza on waw and ya (ؤ → و,
  * ئ → ي), Arabic-Indic digits to 0-9, harakat, tatweel and other combining
  * marks removed; anything not a letter or digit becomes a space; runs of
- * spaces collapse and none lead or trail. Writes at most outsz-1 bytes of
- * UTF-8 plus a NUL into out, never cutting a character, and returns the
- * length written.
+ * spaces collapse and none lead or trail. in may be NULL (empty). Writes
+ * at most outsz-1 bytes of UTF-8 plus a NUL into out, never cutting a
+ * character, and returns the length written; the result is never longer
+ * than twice the input, so an out of 2 * strlen(in) + 1 bytes always
+ * holds all of it.
  */
 size_t classify_normalise(const char *in, char *out, size_t outsz);
 

@@ -3,29 +3,35 @@
  * event's per-theme keywords.
  *
  * Data flow: classify_create() normalises every keyword of every theme
- * (classify_normalise), splits it into words, drops small words ("of",
- * "des", "في") and stems each word for the keyword's language (plural and
- * feminine endings, the Arabic article). The first word of each keyword
- * goes into a byte trie; its other words stay with the keyword, to be
- * checked against the words that follow in the question. Keywords that
- * come out the same within a theme are merged, remembering every language
- * that gave them. Each keyword then gets a weight: keywords that also
- * fire inside other themes' keywords and titles (fund in "regional fund",
- * "use of funds") tell less, and phrases tell more.
+ * (classify_normalise), splits it into words, drops small words inside
+ * phrases ("lack of funds", "demande d'assistance") and stems each word
+ * for the keyword's language (plural, feminine and verb endings, the
+ * Arabic article). The first word of each keyword goes into a byte trie;
+ * its other words stay with the keyword, to be checked against the words
+ * that follow in the question. Keywords that come out the same within a
+ * theme are merged, remembering every language that gave them. Each
+ * keyword then gets a weight: one that also fires inside other themes'
+ * keywords and titles (fund in "regional fund", "use of funds") tells
+ * less, and a phrase tells more. Themes whose keywords fire in the event's
+ * own title are its topic (funding, for "Financing Victim Assistance").
  *
  * classify_text() normalises the question into a buffer on the stack,
  * cuts it into words and walks each word down the trie: a keyword stem
- * matches a word that starts with it (so financ meets financement and
+ * matches a word that starts with it (financ meets financement and
  * financing); a short stem (csr, odd, age) must be the whole word, give
  * or take a plural ending. Arabic words are also tried without their
- * leading conjunction, preposition and article (والتمويل, للتمويل). Each
- * theme adds up the weights of the keywords found; the best theme wins if
- * it scored at all and "other" did not score clearly more; the confidence
- * grows with the margin over the runner-up and with the best score.
+ * leading conjunction, preposition, article or present-tense prefix
+ * (والتمويل, للتمويل, نبدأ). Where another theme's phrase spans a word, or
+ * another theme's longer keyword matches it, the shorter keyword does not
+ * count there. Each theme adds up the weights of its keywords found --
+ * less for another language's than the question's, less for the event's
+ * topic, half for "other", whose greetings and thanks open many real
+ * questions -- and the best theme wins if it scored enough; else "other".
+ * The confidence grows with the margin over the runner-up and with the
+ * best score.
  *
- * Nothing is allocated per question, so classify_text() costs a few
- * microseconds; see docs/CLASSIFIER.md for the measured figures and the
- * reasons behind each rule.
+ * Nothing is allocated per question; see docs/CLASSIFIER.md for the
+ * measured accuracy and speed and the reasons behind each rule.
  */
 #include "classify.h"
 
@@ -113,6 +119,7 @@ struct node {
 	bool stop;            /* a small word ends here */
 };
 
+/* A built classifier: the keyword trie and what scoring needs. */
 struct classify {
 	const struct model_event *ev;
 	int nthemes;
@@ -165,10 +172,10 @@ enum stem_lang {
 };
 
 /*
- * Small words, normalised, of the four languages of the sample: skipped
- * inside phrases, so "lack of funds" meets "lack of funds" and "lack of
- * the funds" alike, and "demande d'assistance" meets "demande
- * d'assistance" although the elided d' became a word of its own.
+ * Small words of the four languages of the sample, normalised: dropped
+ * inside keyword phrases and passed over in questions, so "lack of funds"
+ * meets "lack of the funds" and "demande d'assistance" meets "demande
+ * d'une assistance", the elided d' having become a word of its own.
  */
 static const char *const stopwords[] = {
 	"a", "an", "the", "of", "to", "for", "in", "on", "and", "or", "with",
@@ -383,6 +390,7 @@ out_wide(struct out *o, wchar_t wc)
 		out_put(o, buf, n);
 }
 
+/* Normalise text for matching; see classify.h for the rules. */
 size_t
 classify_normalise(const char *in, char *out, size_t outsz)
 {
@@ -475,7 +483,7 @@ starts_with(const char *w, size_t n, const char *s)
 	return n >= k && memcmp(w, s, k) == 0;
 }
 
-/* Whether w (n bytes) may lose its last k bytes and keep min characters. */
+/* Whether w (n bytes) ends with suffix and keeps min characters without it. */
 static bool
 can_cut(const char *w, size_t n, const char *suffix, size_t min)
 {
@@ -659,9 +667,9 @@ starts_add(const char *w, size_t n, const char *const *prefix, size_t np,
 }
 
 /*
- * Where an Arabic word may start once its clitics are taken off: 0, and
- * after each prefix it carries that leaves at least two letters. Returns
- * how many starts were written.
+ * Where an Arabic word may start once its prefixes are taken off: 0, after
+ * each clitic it carries that leaves at least two letters, and after a
+ * present-tense prefix that leaves three. Returns how many starts there are.
  */
 static size_t
 arabic_starts(const char *w, size_t n, size_t *starts)
@@ -1188,6 +1196,7 @@ find_topic(struct classify *c)
 	free(t);
 }
 
+/* Build the keyword index of an event's themes. */
 struct classify *
 classify_create(const struct model_event *ev)
 {
@@ -1239,6 +1248,7 @@ classify_create(const struct model_event *ev)
 	return c;
 }
 
+/* Free a classifier. */
 void
 classify_destroy(struct classify *c)
 {
@@ -1250,6 +1260,7 @@ classify_destroy(struct classify *c)
 	free(c);
 }
 
+/* Suggest the theme of one question, with a confidence. */
 const char *
 classify_text(const struct classify *c, const char *text, const char *lang,
     double *confidence)
@@ -1279,6 +1290,7 @@ classify_text(const struct classify *c, const char *text, const char *lang,
 			w *= TOPIC_FACTOR;
 		score[k->theme] += w;
 	}
+	/* Ties go to the theme listed first. */
 	best_s = second_s = 0.0;
 	for (theme = 0; theme < c->nthemes; theme++) {
 		if (theme == c->fallback)
@@ -1301,7 +1313,8 @@ classify_text(const struct classify *c, const char *text, const char *lang,
 		top = best_s;
 		runner = second_s > o ? second_s : o;
 	}
-	if (confidence != NULL && top > 0.0)
+	/* Unsure of "other" too when it won only for lack of a real score. */
+	if (confidence != NULL && top > runner)
 		*confidence = (top - runner) / top * (top / (top + 1.0));
 	return c->ev->themes[pick].key;
 }

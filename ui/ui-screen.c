@@ -410,9 +410,9 @@ ui_tiny_count(const wchar_t *start, size_t len, void *arg)
 	(void)arg;
 }
 
-/* The whole screen when it is too small for anything else. */
+/* The whole screen when it is smaller than min_cols x min_lines. */
 static void
-ui_draw_tiny(struct ui *ui)
+ui_draw_tiny(struct ui *ui, int min_cols, int min_lines)
 {
 	char msg[128];
 	wchar_t ws[128];
@@ -426,8 +426,7 @@ ui_draw_tiny(struct ui *ui)
 	if (ui->cols < 2 && ui->lines < 2)
 		return;
 	snprintf(msg, sizeof msg, "terminal too small (%dx%d) \xe2\x80\x94 "
-	    "need at least %dx%d", ui->cols, ui->lines, UI_MIN_COLS,
-	    UI_MIN_LINES);
+	    "need at least %dx%d", ui->cols, ui->lines, min_cols, min_lines);
 	text_sanitize(msg, ws, sizeof ws / sizeof ws[0]);
 	t.r = ui_rect(0, 0, ui->lines, ui->cols);
 	t.row = 0;
@@ -491,7 +490,10 @@ ui_draw(struct ui *ui, const struct ui_frame *f)
 	struct view_ctx c = { stdscr, f, &ui->pal };
 	struct view_rect screen;
 	int cy = 0, cx = 0;
-	bool cursor = false;
+	bool cursor = false, clock = f != NULL && f->clock_view, tiny;
+	/* The clock view has no panes to fit, so it draws smaller. */
+	int min_cols = clock ? VIEW_CLOCK_MIN_COLS : UI_MIN_COLS;
+	int min_lines = clock ? VIEW_CLOCK_MIN_LINES : UI_MIN_LINES;
 
 	if (LINES != ui->lines || COLS != ui->cols) {
 		ui_layout(ui);
@@ -503,15 +505,23 @@ ui_draw(struct ui *ui, const struct ui_frame *f)
 	} else {
 		erase();
 	}
-	if (ui->layout == LAYOUT_TINY || f == NULL || f->model == NULL) {
-		if (ui->layout == LAYOUT_TINY)
-			ui_draw_tiny(ui);
+	tiny = clock ? ui->cols < min_cols || ui->lines < min_lines :
+	    ui->layout == LAYOUT_TINY;
+	if (tiny || f == NULL || f->model == NULL) {
+		if (tiny)
+			ui_draw_tiny(ui, min_cols, min_lines);
 		ui_cursor(ui, 0);
 		refresh();
 		return;
 	}
-	ui_draw_panes(ui, &c);
-	screen = ui_rect(0, 0, ui->lines - 2, ui->cols);
+	if (clock) {
+		/* No footer under the clock: overlays may take every row. */
+		screen = ui_rect(0, 0, ui->lines, ui->cols);
+		view_clock_draw(&c, screen);
+	} else {
+		ui_draw_panes(ui, &c);
+		screen = ui_rect(0, 0, ui->lines - 2, ui->cols);
+	}
 	switch (f->overlay) {
 	case UI_OVERLAY_HELP:
 		view_help_draw(&c, screen);

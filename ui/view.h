@@ -124,6 +124,14 @@ int view_bigdigits_height(int scale);
 void view_bigdigits_draw(WINDOW *win, int y, int x, const char *text,
     attr_t attr, int scale);
 
+/*
+ * view-clock.c: the mirror's clock view, a countdown filling the screen.
+ * It draws from a smaller terminal than the panes need.
+ */
+#define VIEW_CLOCK_MIN_COLS 20
+#define VIEW_CLOCK_MIN_LINES 5
+void view_clock_draw(const struct view_ctx *c, struct view_rect screen);
+
 /* view-header.c: the top bar and the tab bar of the compact layout. */
 void view_header_draw(const struct view_ctx *c, struct view_rect r);
 void view_header_tabs_draw(const struct view_ctx *c, struct view_rect r);

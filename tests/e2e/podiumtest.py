@@ -82,7 +82,10 @@ class Console:
             e["XDG_DATA_HOME"] = workdir.path
         e.update(env or {})
         envs = " ".join("%s=%s" % (k, shquote(v)) for k, v in e.items())
-        cmd = "env %s %s %s; echo \"[podium exited $?]\"; sleep 600" % (
+        # The exit line starts on a fresh line, whatever podium left behind.
+        # (a killed podium leaves the tty raw: stty sane puts it back).
+        cmd = ("env %s %s %s; rc=$?; stty sane 2>/dev/null; echo; "
+               "echo \"[podium exited $rc]\"; sleep 600") % (
             envs, shquote(PODIUM), " ".join(shquote(a) for a in args))
         self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "t",
                   "-x", str(cols), "-y", str(rows), cmd)

@@ -501,6 +501,10 @@ test_languages(void **state)
 	/* Said to be English, the French keywords count for less. */
 	classify_text(s->c, q, "en", &conf);
 	assert_true(conf < conf_fr);
+	/* A lone false friend of another language is not enough: faire/fair. */
+	assert_string_equal(classify_text(s->c, "Que faire ?", "fr", &conf),
+	    "other");
+	assert_true(conf >= 0.0 && conf <= 1.0);
 }
 
 /* Greetings around a real question do not take it over. */
@@ -562,6 +566,43 @@ test_fallback(void **state)
 	    "other");
 	classify_destroy(c);
 	classify_destroy(NULL);
+}
+
+/* The theme an event's title names is its topic: it needs more evidence. */
+static void
+test_topic(void **state)
+{
+	static char *fund_words[] = { "financ" };
+	static char *rights_words[] = { "rights" };
+	struct model_keywords kw[2] = {
+		{ "en", fund_words, 1 }, { "en", rights_words, 1 },
+	};
+	struct model_theme th[3] = {
+		{ "funding", "Funding", &kw[0], 1 },
+		{ "rights", "Rights", &kw[1], 1 },
+		{ "other", "Other", NULL, 0 },
+	};
+	struct model_event ev;
+	struct classify *c;
+
+	(void)state;
+	memset(&ev, 0, sizeof ev);
+	ev.themes = th;
+	ev.nthemes = 3;
+	ev.title = "A meeting";
+	c = classify_create(&ev);
+	/* A tie goes to the theme listed first... */
+	assert_string_equal(classify_text(c, "financing and rights", "en",
+	    NULL), "funding");
+	classify_destroy(c);
+	ev.title = "Financing victim assistance";
+	c = classify_create(&ev);
+	/* ...unless it is what the whole event is about. */
+	assert_string_equal(classify_text(c, "financing and rights", "en",
+	    NULL), "rights");
+	assert_string_equal(classify_text(c, "more financing", "en", NULL),
+	    "funding");
+	classify_destroy(c);
 }
 
 /* Counts of one language on the development set. */
@@ -630,6 +671,7 @@ test_dev_accuracy(void **state)
 		    DEV_MIN_OVERALL * 100);
 }
 
+/* Run the tests without the sample event, then those with it. */
 int
 main(void)
 {
@@ -641,6 +683,7 @@ main(void)
 		cmocka_unit_test(test_stemming),
 		cmocka_unit_test(test_phrases),
 		cmocka_unit_test(test_longest_wins),
+		cmocka_unit_test(test_topic),
 		cmocka_unit_test(test_fallback),
 	};
 	const struct CMUnitTest sample[] = {
