@@ -37,8 +37,9 @@ void classify_destroy(struct classify *c);
  * Suggest a theme for a question: returns the theme key (a pointer into
  * the event, never NULL: "other" -- or the event's last theme if no
  * "other" -- when unsure) and, if confidence is not NULL, a confidence in
- * [0,1]. lang may be NULL or unknown: then all languages' keywords count
- * alike; otherwise the other languages' keywords still count, for less.
+ * [0,1]. text may be NULL (nothing to classify). lang may be NULL or
+ * unknown: then all languages' keywords count alike; otherwise the other
+ * languages' keywords still count, for less.
  */
 const char *classify_text(const struct classify *c, const char *text,
     const char *lang, double *confidence);
