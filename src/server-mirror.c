@@ -15,11 +15,17 @@
  * ever looked at; any further byte closes its connection. A mirror that
  * stops reading is dropped once what waits for it passes a cap; it
  * reconnects and gets a fresh snapshot. It never delays the chair.
+ * "Stops reading" means both: more than the cap waits for it, and none of
+ * it was taken for a heartbeat period. One burst of commits (an import,
+ * thousands of pipelined questions) can queue more than the cap at once
+ * even for a mirror that reads all the time; that one keeps going, up to
+ * a hard cap that bounds memory whatever happens.
  */
 #include "server-mirror.h"
 
 #include <jansson.h>
 #include <openssl/crypto.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +38,8 @@
 
 #define SERVER_MIRROR_CONNS_MAX 1024
 #define SERVER_MIRROR_SLACK (4 * 1024 * 1024) /* unsent bytes past snapshot */
+#define SERVER_MIRROR_HARD_SLACK (64 * 1024 * 1024) /* even while it reads */
+#define SERVER_MIRROR_STALL_MS MIRROR_HEARTBEAT_MS /* took nothing this long */
 
 struct server_mirror;
 
@@ -60,6 +68,9 @@ struct mirror_conn {
 	char hello[MIRROR_HELLO_MAX];
 	size_t hello_len;
 	size_t cap;       /* unsent bytes allowed before dropping it */
+	uint64_t queued;  /* bytes ever handed to uv_write */
+	uint64_t taken;   /* of those, bytes the mirror had taken when last seen */
+	uint64_t moved_ms; /* loop time when taken last grew */
 	bool tcp;
 	bool live;        /* hello accepted, snapshot sent */
 	bool closed;
@@ -218,6 +229,29 @@ server_mirror_written(uv_write_t *req, int status)
 		server_mirror_conn_close(c);  /* EPIPE, ECONNRESET */
 }
 
+/*
+ * Whether a mirror has stopped reading: what waits for it would pass its
+ * cap, and it took no byte for a heartbeat period (or even so, what waits
+ * would pass the hard cap). A burst alone does not drop a mirror that
+ * reads: its kernel buffer is small, so a burst queues up for everyone.
+ */
+static bool
+server_mirror_lagging(struct mirror_conn *c, size_t more)
+{
+	size_t waiting = uv_stream_get_write_queue_size(&c->h.stream);
+	uint64_t now = uv_now(c->srv->loop);
+
+	if (c->queued - waiting != c->taken) {
+		c->taken = c->queued - waiting;
+		c->moved_ms = now;
+	}
+	if (c->cap <= SIZE_MAX - SERVER_MIRROR_HARD_SLACK &&
+	    waiting + more > c->cap + SERVER_MIRROR_HARD_SLACK)
+		return true;
+	return waiting + more > c->cap &&
+	    now - c->moved_ms >= SERVER_MIRROR_STALL_MS;
+}
+
 /* Queue a shared buffer to one mirror, dropping it if it lags too far. */
 static void
 server_mirror_send(struct mirror_conn *c, struct mirror_buf *b)
@@ -227,7 +261,7 @@ server_mirror_send(struct mirror_conn *c, struct mirror_buf *b)
 
 	if (c->closed)
 		return;
-	if (uv_stream_get_write_queue_size(&c->h.stream) + b->len > c->cap) {
+	if (server_mirror_lagging(c, b->len)) {
 		c->srv->dropped++;
 		server_mirror_conn_close(c);
 		return;
@@ -237,6 +271,7 @@ server_mirror_send(struct mirror_conn *c, struct mirror_buf *b)
 	w->req.data = c;
 	b->refs++;
 	ub = uv_buf_init(b->data, (unsigned)b->len);
+	c->queued += b->len;
 	if (uv_write(&w->req, &c->h.stream, &ub, 1, server_mirror_written) != 0) {
 		server_mirror_buf_unref(b);
 		free(w);
@@ -424,6 +459,7 @@ server_mirror_accept(uv_stream_t *listener, int status)
 	c->srv = srv;
 	c->tcp = tcp;
 	c->cap = SERVER_MIRROR_SLACK;
+	c->moved_ms = uv_now(srv->loop);
 	if (tcp)
 		uv_tcp_init(srv->loop, &c->h.tcp);
 	else

@@ -56,8 +56,9 @@ def test(wd, consoles):
     check(all(q["status"] == "new" for q in st["questions"]), "all new")
     check(not question(st, q1)["theme_auto"], "a sender's theme is kept")
 
-    # Grouped by theme: funding (q1, q3, q4 by arrival), then rights (q2).
-    s = c.wait_for("Sustainable long-term funding · 3")
+    # Grouped by theme: funding (q1, q3, q4 by arrival), then rights (q2),
+    # on screen within a second of being stored.
+    s = c.wait_for("Sustainable long-term funding · 3", timeout=1.0)
     check("Rights and non-discrimination in investing funds · 1" in s,
           "rights group header with its count:\n" + s)
     # The list is the left part of the pane; the detail is on the right.

@@ -36,5 +36,25 @@ def test(wd, consoles):
     check(0 <= (resumed - stopped).total_seconds() < 60, "resumed")
 
 
+def test_bell(wd, consoles):
+    """At speed 200 the first speaker's 4:00 run out in 1.2 s: time is up."""
+    db = wd.db + "-bell"
+    c = Console(["rehearse", "--speed", "200", "--questions", "none",
+                 "--db", db], 120, 40, workdir=wd)
+    consoles.append(c)
+    c.wait_for("REHEARSAL x200")
+    c.keys("Space")
+    s = c.wait_for("time is up", timeout=5)
+    st = state(db)
+    check(st["speaker"]["remaining_ms"] < 0 and
+          st["speaker"]["stage"] == "overtime", "overtime in the state")
+
+
+def both(wd, consoles):
+    """Rehearsal and the bell."""
+    test(wd, consoles)
+    test_bell(wd, consoles)
+
+
 if __name__ == "__main__":
-    main(test)
+    main(both)

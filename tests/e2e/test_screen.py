@@ -38,5 +38,27 @@ def test(wd, consoles):
     c.wait_gone("Keys (")
 
 
+def test_small(wd, consoles):
+    """At 80x24 from the start: the plan and the opening speakers reachable."""
+    db = wd.db + "-80x24"
+    c = Console(["chair", "--db", db], 80, 24, workdir=wd)
+    consoles.append(c)
+    c.wait_for("LIVE")
+    c.keys("BTab")                 # speakers -> agenda
+    s = c.wait_for("13:30")
+    check("15:25" in s or "15:30" in s, "the agenda reaches the end:\n" + s)
+    c.keys("]")
+    st = wait_until(lambda: (lambda s: s if s["speaker"] else None)(
+        state(db)), 3, "a current speaker")
+    c.keys("Tab")                  # agenda -> speakers
+    c.wait_for(st["speaker"]["name"][:15])
+
+
+def both(wd, consoles):
+    """Both screen sizes."""
+    test(wd, consoles)
+    test_small(wd, consoles)
+
+
 if __name__ == "__main__":
-    main(test)
+    main(both)
