@@ -215,8 +215,12 @@ app_set_mirror(struct app *app, bool clock_view)
 	app->read_only = true;
 	app->clock_view = clock_view;
 	app_label(app);
-	app_status(app, false, "read-only mirror: navigation, search and help "
-	    "work here");
+	/* The clock view keeps its rows for the digits: no idle status there. */
+	if (clock_view)
+		app->status[0] = '\0';
+	else
+		app_status(app, false, "read-only mirror: navigation, search and "
+		    "help work here");
 }
 
 void

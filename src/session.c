@@ -13,7 +13,6 @@
 #include "session.h"
 
 #include <errno.h>
-#include <search.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -417,8 +416,8 @@ struct session_batch {
 	struct store_row *rows;
 	char **args;
 	size_t nrows;
-	struct hsearch_data seen; /* ext_id -> item index, within the batch */
-	bool seen_ok;
+	size_t *group_of;         /* item -> its ext_id's group, or SIZE_MAX */
+	size_t *primary;          /* group -> first accepted item, or SIZE_MAX */
 	bool broken;              /* the model and the codec disagreed */
 };
 
@@ -438,6 +437,47 @@ session_action_utf8(const struct model_action *a)
 	return true;
 }
 
+/* Order item indices by ext_id, then by position (for qsort_r). */
+static int
+session_ext_cmp(const void *x, const void *y, void *arg)
+{
+	const struct session_item *items = arg;
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	int c = strcmp(items[i].ext_id, items[j].ext_id);
+
+	if (c != 0)
+		return c;
+	return i < j ? -1 : i > j;
+}
+
+/*
+ * Group the batch's items by ext_id (sorting, O(n log n)), so a retry
+ * within the same batch finds the first accepted item with its id.
+ */
+static void
+session_batch_groups(struct session_batch *b, struct session_item *items,
+    size_t n)
+{
+	size_t *idx = session_xalloc(NULL, n * sizeof *idx);
+	size_t m = 0, groups = 0;
+
+	b->group_of = session_xalloc(NULL, n * sizeof *b->group_of);
+	b->primary = session_xalloc(NULL, n * sizeof *b->primary);
+	for (size_t i = 0; i < n; i++) {
+		b->group_of[i] = b->primary[i] = SIZE_MAX;
+		if (items[i].ext_id != NULL)
+			idx[m++] = i;
+	}
+	qsort_r(idx, m, sizeof *idx, session_ext_cmp, items);
+	for (size_t k = 0; k < m; k++) {
+		if (k > 0 && strcmp(items[idx[k]].ext_id,
+		    items[idx[k - 1]].ext_id) != 0)
+			groups++;
+		b->group_of[idx[k]] = groups;
+	}
+	free(idx);
+}
+
 /*
  * Apply one item to the model and prepare its row; true if accepted.
  * An item whose ext_id is already stored (or earlier in the batch) is
@@ -452,7 +492,7 @@ session_batch_item(struct session *s, struct session_batch *b,
 	struct action_record check;
 	char *cause = NULL;
 	int64_t seq;
-	ENTRY e, *found;
+	size_t g = b->group_of[index];
 
 	if (it->ext_id != NULL) {
 		seq = store_find_ext_id(s->store, it->ext_id);
@@ -462,10 +502,8 @@ session_batch_item(struct session *s, struct session_batch *b,
 			it->duplicate = true;
 			return true;
 		}
-		e.key = (char *)it->ext_id;
-		if (b->seen_ok && hsearch_r(e, FIND, &found, &b->seen) != 0) {
-			struct session_item *first =
-			    &items[(size_t)(uintptr_t)found->data];
+		if (g != SIZE_MAX && b->primary[g] != SIZE_MAX) {
+			struct session_item *first = &items[b->primary[g]];
 
 			it->ok = first->ok;
 			it->id = first->id;
@@ -507,11 +545,8 @@ session_batch_item(struct session *s, struct session_batch *b,
 	s->last_seq = a->seq;
 	it->ok = true;
 	it->id = session_item_id(a);
-	if (it->ext_id != NULL && b->seen_ok) {
-		e.key = (char *)it->ext_id;
-		e.data = (void *)(uintptr_t)index;
-		hsearch_r(e, ENTER, &found, &b->seen);
-	}
+	if (g != SIZE_MAX && b->primary[g] == SIZE_MAX)
+		b->primary[g] = index;
 	return true;
 }
 
@@ -537,7 +572,7 @@ session_do_batch(struct session *s, struct session_item *items, size_t n,
 		return 0;
 	b.rows = session_xalloc(NULL, n * sizeof *b.rows);
 	b.args = session_xalloc(NULL, n * sizeof *b.args);
-	b.seen_ok = hcreate_r(n * 2 + 16, &b.seen) != 0;
+	session_batch_groups(&b, items, n);
 
 	for (size_t i = 0; i < n; i++)
 		session_batch_item(s, &b, &items[i], i, items, origin);
@@ -579,8 +614,8 @@ session_do_batch(struct session *s, struct session_item *items, size_t n,
 		accepted += items[i].ok;
 	for (size_t i = 0; i < b.nrows; i++)
 		free(b.args[i]);
-	if (b.seen_ok)
-		hdestroy_r(&b.seen);
+	free(b.group_of);
+	free(b.primary);
 	free(b.args);
 	free(b.rows);
 	return accepted;
