@@ -22,14 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
 #include "classify.h"
 #include "intake-item.h"
 #include "intake-proto.h"
+#include "server-listen.h"
 
 #define SERVER_INTAKE_CONNS_MAX 512
 #define SERVER_INTAKE_HIGH_WATER (1024 * 1024)  /* unsent reply bytes */
@@ -429,21 +428,6 @@ server_intake_flush(uv_check_t *h)
 	}
 }
 
-/* Whether a Unix-socket peer runs as our own user. */
-static bool
-server_intake_same_uid(uv_pipe_t *p)
-{
-	uv_os_fd_t fd;
-	struct ucred cred;
-	socklen_t len = sizeof cred;
-
-	if (uv_fileno((uv_handle_t *)p, &fd) != 0)
-		return false;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
-		return false;
-	return cred.uid == getuid();
-}
-
 /* A client connects to a listener. */
 static void
 server_intake_accept(uv_stream_t *listener, int status)
@@ -471,7 +455,7 @@ server_intake_accept(uv_stream_t *listener, int status)
 		return;
 	}
 	if (srv->nconns > SERVER_INTAKE_CONNS_MAX ||
-	    (!tcp && !server_intake_same_uid(&c->h.pipe))) {
+	    (!tcp && !server_listen_same_uid(&c->h.pipe))) {
 		server_intake_out(c, srv->nconns > SERVER_INTAKE_CONNS_MAX ?
 		    "{\"ok\":false,\"error\":\"too many connections; try again "
 		    "later\"}\n" :
@@ -484,103 +468,6 @@ server_intake_accept(uv_stream_t *listener, int status)
 	if (tcp)
 		uv_tcp_nodelay(&c->h.tcp, 1);
 	server_intake_resume(c);
-}
-
-/* Split "HOST:PORT" (or "[V6]:PORT") into a socket address. */
-static int
-server_intake_addr(const char *spec, struct sockaddr_storage *ss,
-    char **cause)
-{
-	char host[256];
-	const char *colon = strrchr(spec, ':');
-	char *end;
-	long port;
-	size_t hl;
-
-	if (colon == NULL || colon == spec)
-		goto bad;
-	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || port < 1 || port > 65535)
-		goto bad;
-	hl = (size_t)(colon - spec);
-	if (spec[0] == '[' && colon[-1] == ']') {
-		spec++;
-		hl -= 2;
-	}
-	if (hl == 0 || hl >= sizeof host)
-		goto bad;
-	memcpy(host, spec, hl);
-	host[hl] = '\0';
-	if (uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) == 0 ||
-	    uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)ss) == 0)
-		return 0;
-bad:
-	if (asprintf(cause, "'%s' is not HOST:PORT with a numeric address "
-	    "(e.g. 127.0.0.1:7070 or [::1]:7070)", spec) < 0)
-		abort();
-	return -1;
-}
-
-/* Listen on the Unix socket, mode 0600, replacing a stale one. */
-static int
-server_intake_listen_unix(struct server_intake *srv, const char *path,
-    char **cause)
-{
-	mode_t old;
-	int rc;
-
-	if (strlen(path) >= 100) {
-		if (asprintf(cause, "the socket path %s is too long for a Unix "
-		    "socket; give a shorter --db path", path) < 0)
-			abort();
-		return -1;
-	}
-	/* We hold the chair lock, so any socket there is a dead chair's. */
-	unlink(path);
-	uv_pipe_init(srv->loop, &srv->unix_listener, 0);
-	srv->unix_listener.data = srv;
-	srv->unix_on = true;
-	old = umask(0177);
-	rc = uv_pipe_bind(&srv->unix_listener, path);
-	umask(old);
-	if (rc == 0)
-		rc = uv_listen((uv_stream_t *)&srv->unix_listener, 128,
-		    server_intake_accept);
-	if (rc != 0) {
-		if (asprintf(cause, "cannot listen on %s: %s", path,
-		    uv_strerror(rc)) < 0)
-			abort();
-		return -1;
-	}
-	chmod(path, 0600);
-	srv->unix_path = strdup(path);
-	return 0;
-}
-
-/* Listen on TCP at exactly the address given. */
-static int
-server_intake_listen_tcp(struct server_intake *srv, const char *spec,
-    char **cause)
-{
-	struct sockaddr_storage ss;
-	int rc;
-
-	if (server_intake_addr(spec, &ss, cause) != 0)
-		return -1;
-	uv_tcp_init(srv->loop, &srv->tcp_listener);
-	srv->tcp_listener.data = srv;
-	srv->tcp_on = true;
-	rc = uv_tcp_bind(&srv->tcp_listener, (struct sockaddr *)&ss, 0);
-	if (rc == 0)
-		rc = uv_listen((uv_stream_t *)&srv->tcp_listener, 128,
-		    server_intake_accept);
-	if (rc != 0) {
-		if (asprintf(cause, "--intake-listen %s: %s", spec,
-		    uv_strerror(rc)) < 0)
-			abort();
-		return -1;
-	}
-	return 0;
 }
 
 struct server_intake *
@@ -597,11 +484,16 @@ server_intake_create(struct uv_loop_s *loop, struct session *s,
 	uv_check_init(loop, &srv->flush);
 	srv->flush.data = srv;
 	uv_check_start(&srv->flush, server_intake_flush);
-	if (o->unix_path != NULL &&
-	    server_intake_listen_unix(srv, o->unix_path, cause) != 0)
-		goto fail;
-	if (o->tcp_listen != NULL &&
-	    server_intake_listen_tcp(srv, o->tcp_listen, cause) != 0)
+	if (o->unix_path != NULL) {
+		srv->unix_on = true;
+		if (server_listen_unix(loop, &srv->unix_listener, o->unix_path,
+		    server_intake_accept, srv, cause) != 0)
+			goto fail;
+		srv->unix_path = strdup(o->unix_path);
+	}
+	if (o->tcp_listen != NULL && server_listen_tcp(loop, &srv->tcp_listener,
+	    o->tcp_listen, "--intake-listen", server_intake_accept, srv,
+	    &srv->tcp_on, cause) != 0)
 		goto fail;
 	return srv;
 

@@ -29,12 +29,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
 #include "mirror-proto.h"
+#include "server-listen.h"
 
 #define SERVER_MIRROR_CONNS_MAX 1024
 #define SERVER_MIRROR_SLACK (4 * 1024 * 1024) /* unsent bytes past snapshot */
@@ -429,21 +428,6 @@ server_mirror_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	free(buf->base);
 }
 
-/* Whether a Unix-socket peer runs as our own user. */
-static bool
-server_mirror_same_uid(uv_pipe_t *p)
-{
-	uv_os_fd_t fd;
-	struct ucred cred;
-	socklen_t len = sizeof cred;
-
-	if (uv_fileno((uv_handle_t *)p, &fd) != 0)
-		return false;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
-		return false;
-	return cred.uid == getuid();
-}
-
 /* A mirror connects. */
 static void
 server_mirror_accept(uv_stream_t *listener, int status)
@@ -476,7 +460,7 @@ server_mirror_accept(uv_stream_t *listener, int status)
 		server_mirror_refuse(c, "too many mirrors connected");
 		return;
 	}
-	if (!tcp && !server_mirror_same_uid(&c->h.pipe)) {
+	if (!tcp && !server_listen_same_uid(&c->h.pipe)) {
 		server_mirror_refuse(c, "only the chair's own user may connect");
 		return;
 	}
@@ -530,41 +514,6 @@ server_mirror_heartbeat(uv_timer_t *h)
 	server_mirror_broadcast(srv, &t);
 }
 
-/* Parse "HOST:PORT" or "[V6]:PORT". */
-static int
-server_mirror_addr(const char *spec, struct sockaddr_storage *ss,
-    char **cause)
-{
-	char host[256];
-	const char *colon = strrchr(spec, ':');
-	char *end;
-	long port;
-	size_t hl;
-
-	if (colon == NULL || colon == spec)
-		goto bad;
-	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || port < 1 || port > 65535)
-		goto bad;
-	hl = (size_t)(colon - spec);
-	if (spec[0] == '[' && colon[-1] == ']') {
-		spec++;
-		hl -= 2;
-	}
-	if (hl == 0 || hl >= sizeof host)
-		goto bad;
-	memcpy(host, spec, hl);
-	host[hl] = '\0';
-	if (uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) == 0 ||
-	    uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)ss) == 0)
-		return 0;
-bad:
-	if (asprintf(cause, "--mirror-listen '%s' is not HOST:PORT with a "
-	    "numeric address (e.g. 127.0.0.1:7071)", spec) < 0)
-		abort();
-	return -1;
-}
-
 struct server_mirror *
 server_mirror_create(struct uv_loop_s *loop, struct session *s,
     const struct server_mirror_options *o, char **cause)
@@ -572,9 +521,6 @@ server_mirror_create(struct uv_loop_s *loop, struct session *s,
 	struct server_mirror *srv = server_mirror_xalloc(NULL, sizeof *srv);
 	struct session_observer obs = { server_mirror_rows, server_mirror_undo,
 		srv };
-	struct sockaddr_storage ss;
-	mode_t old;
-	int rc = 0;
 
 	memset(srv, 0, sizeof *srv);
 	srv->loop = loop;
@@ -585,49 +531,16 @@ server_mirror_create(struct uv_loop_s *loop, struct session *s,
 	uv_timer_start(&srv->heartbeat, server_mirror_heartbeat,
 	    MIRROR_HEARTBEAT_MS, MIRROR_HEARTBEAT_MS);
 	if (o->unix_path != NULL) {
-		if (strlen(o->unix_path) >= 100) {
-			if (asprintf(cause, "the socket path %s is too long for a "
-			    "Unix socket; give a shorter --db path",
-			    o->unix_path) < 0)
-				abort();
-			goto fail;
-		}
-		unlink(o->unix_path);  /* we hold the chair lock: it is stale */
-		uv_pipe_init(loop, &srv->unix_listener, 0);
-		srv->unix_listener.data = srv;
 		srv->unix_on = true;
-		old = umask(0177);
-		rc = uv_pipe_bind(&srv->unix_listener, o->unix_path);
-		umask(old);
-		if (rc == 0)
-			rc = uv_listen((uv_stream_t *)&srv->unix_listener, 128,
-			    server_mirror_accept);
-		if (rc != 0) {
-			if (asprintf(cause, "cannot listen on %s: %s",
-			    o->unix_path, uv_strerror(rc)) < 0)
-				abort();
+		if (server_listen_unix(loop, &srv->unix_listener, o->unix_path,
+		    server_mirror_accept, srv, cause) != 0)
 			goto fail;
-		}
-		chmod(o->unix_path, 0600);
 		srv->unix_path = strdup(o->unix_path);
 	}
-	if (o->tcp_listen != NULL) {
-		if (server_mirror_addr(o->tcp_listen, &ss, cause) != 0)
-			goto fail;
-		uv_tcp_init(loop, &srv->tcp_listener);
-		srv->tcp_listener.data = srv;
-		srv->tcp_on = true;
-		rc = uv_tcp_bind(&srv->tcp_listener, (struct sockaddr *)&ss, 0);
-		if (rc == 0)
-			rc = uv_listen((uv_stream_t *)&srv->tcp_listener, 128,
-			    server_mirror_accept);
-		if (rc != 0) {
-			if (asprintf(cause, "--mirror-listen %s: %s", o->tcp_listen,
-			    uv_strerror(rc)) < 0)
-				abort();
-			goto fail;
-		}
-	}
+	if (o->tcp_listen != NULL && server_listen_tcp(loop, &srv->tcp_listener,
+	    o->tcp_listen, "--mirror-listen", server_mirror_accept, srv,
+	    &srv->tcp_on, cause) != 0)
+		goto fail;
 	session_observe(s, &obs);
 	return srv;
 

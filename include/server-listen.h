@@ -1,0 +1,35 @@
+/*
+ * server-listen.h -- listening sockets shared by the intake and mirror
+ * servers: a Unix socket next to the database (mode 0600, own user only)
+ * and an opt-in TCP listener bound to exactly the address given.
+ */
+#ifndef PODIUM_SERVER_LISTEN_H
+#define PODIUM_SERVER_LISTEN_H
+
+#include <stdbool.h>
+#include <uv.h>
+
+/* Longest Unix socket path accepted (sun_path is 108 bytes). */
+#define SERVER_LISTEN_PATH_MAX 100
+
+/*
+ * Listen on a Unix socket at path, mode 0600, replacing a stale socket
+ * (the caller holds the chair lock). The handle is initialised even on
+ * failure, so it must be closed. 0, or -1 with *cause.
+ */
+int server_listen_unix(uv_loop_t *loop, uv_pipe_t *pipe, const char *path,
+    uv_connection_cb cb, void *data, char **cause);
+
+/*
+ * Listen on TCP at exactly spec ("HOST:PORT" or "[V6]:PORT", numeric);
+ * option names the command-line flag in messages. The handle is
+ * initialised once the address parses (*inited says so). 0 or -1 + *cause.
+ */
+int server_listen_tcp(uv_loop_t *loop, uv_tcp_t *tcp, const char *spec,
+    const char *option, uv_connection_cb cb, void *data, bool *inited,
+    char **cause);
+
+/* Whether the peer of an accepted Unix socket runs as our own user. */
+bool server_listen_same_uid(uv_pipe_t *p);
+
+#endif /* PODIUM_SERVER_LISTEN_H */
