@@ -36,6 +36,7 @@ action_codec_set_opt(json_t *o, const char *key, const char *value)
 		json_object_set_new(o, key, json_string(value));
 }
 
+/* The arguments of an action as JSON object text. */
 char *
 action_codec_encode(const struct model_action *a)
 {
@@ -146,6 +147,7 @@ action_codec_bind(struct action_record *r)
 	r->action.question.theme = r->q_theme;
 }
 
+/* Decode a journal row. */
 int
 action_codec_decode(const struct store_row *row, struct action_record *out,
     char **cause)
@@ -279,6 +281,7 @@ fail:
 	return -1;
 }
 
+/* Fill a record from an action, copying its strings. */
 void
 action_codec_copy(const struct model_action *a, const char *origin,
     struct action_record *out)
@@ -299,6 +302,7 @@ action_codec_copy(const struct model_action *a, const char *origin,
 	snprintf(out->origin, sizeof out->origin, "%s", origin);
 }
 
+/* Free the strings a record owns (not the record itself). */
 void
 action_codec_finish(struct action_record *r)
 {

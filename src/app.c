@@ -168,6 +168,7 @@ app_label(struct app *app)
 	    "LIVE", speed);
 }
 
+/* Create the console over an open session and a UI. */
 struct app *
 app_create(struct session *s, struct ui *ui)
 {
@@ -209,6 +210,7 @@ app_create(struct session *s, struct ui *ui)
 	return app;
 }
 
+/* Make this console a co-host's read-only mirror. */
 void
 app_set_mirror(struct app *app, bool clock_view)
 {
@@ -223,6 +225,7 @@ app_set_mirror(struct app *app, bool clock_view)
 		    "help work here");
 }
 
+/* Switch to another session (a mirror's new snapshot). */
 void
 app_set_session(struct app *app, struct session *s)
 {
@@ -236,6 +239,7 @@ app_set_session(struct app *app, struct session *s)
 	app->dirty = true;
 }
 
+/* Free the console. */
 void
 app_destroy(struct app *app)
 {
@@ -759,6 +763,7 @@ app_countdown_running(const struct app *app)
 	return s != NULL && model_speaker_running(s);
 }
 
+/* Run one command of the command table. */
 void
 app_command(struct app *app, enum command_id id)
 {
@@ -914,6 +919,7 @@ app_form_key(struct app *app, const struct ui_key *key)
 	}
 }
 
+/* Handle one key. */
 void
 app_key(struct app *app, const struct ui_key *key)
 {
@@ -969,12 +975,14 @@ app_key(struct app *app, const struct ui_key *key)
 		    "key");
 }
 
+/* Read one pending key from the terminal. */
 bool
 app_read_key(struct app *app, struct ui_key *key)
 {
 	return app->ui != NULL && ui_read_key(app->ui, key);
 }
 
+/* The clock moved on. */
 void
 app_tick(struct app *app)
 {
@@ -998,6 +1006,7 @@ app_tick(struct app *app)
 	app->bell_overtime = over;
 }
 
+/* Something outside the console changed the session (intake). */
 void
 app_changed(struct app *app, const char *what)
 {
@@ -1006,6 +1015,7 @@ app_changed(struct app *app, const char *what)
 	app->dirty = true;
 }
 
+/* Note that the terminal was resized. */
 void
 app_resized(struct app *app)
 {
@@ -1014,6 +1024,7 @@ app_resized(struct app *app)
 	app->dirty = true;
 }
 
+/* Ask the console to quit (a signal arrived). */
 void
 app_request_quit(struct app *app, const char *why)
 {
@@ -1021,18 +1032,21 @@ app_request_quit(struct app *app, const char *why)
 	app->quit = true;
 }
 
+/* Whether the console should stop. */
 bool
 app_done(const struct app *app)
 {
 	return app->quit;
 }
 
+/* Whether a redraw is due. */
 bool
 app_dirty(const struct app *app)
 {
 	return app->dirty;
 }
 
+/* Draw a frame if anything changed. */
 void
 app_draw(struct app *app)
 {
@@ -1065,6 +1079,7 @@ app_draw(struct app *app)
 	app->dirty = false;
 }
 
+/* Real milliseconds until what is displayed changes next (>= 1). */
 int64_t
 app_next_change_ms(const struct app *app)
 {
@@ -1083,6 +1098,9 @@ app_next_change_ms(const struct app *app)
 	return clock_real_delay(&app->session->clock, next);
 }
 
+/* The current speaker's remaining ms if their countdown runs (for the trace
+ * of displayed-second lateness).
+ */
 bool
 app_running_remaining(const struct app *app, int64_t *remaining_ms)
 {

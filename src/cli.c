@@ -13,6 +13,7 @@
 #include "event.h"
 #include "session.h"
 
+/* Print "podium: error: ..." and return code. */
 int
 cli_error(int code, const char *fmt, ...)
 {
@@ -26,6 +27,7 @@ cli_error(int code, const char *fmt, ...)
 	return code;
 }
 
+/* Print a cause string as an error, free it, and return CLI_FAIL. */
 int
 cli_fail(char *cause)
 {
@@ -34,6 +36,7 @@ cli_fail(char *cause)
 	return CLI_FAIL;
 }
 
+/* Parse a positive decimal number in (0, max]. */
 bool
 cli_parse_speed(const char *s, double max, double *out)
 {
@@ -49,6 +52,7 @@ cli_parse_speed(const char *s, double max, double *out)
 	return true;
 }
 
+/* Resolve --event/--db for commands that work on a session database. */
 int
 cli_resolve_db(const char *event_opt, const char *db_opt, char **event_path,
     char **db_path, char **cause)

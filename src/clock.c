@@ -22,18 +22,21 @@ clock_read(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Raw monotonic milliseconds (CLOCK_MONOTONIC). */
 int64_t
 clock_raw_mono(void)
 {
 	return clock_read(CLOCK_MONOTONIC);
 }
 
+/* Raw real-time milliseconds (CLOCK_REALTIME), Unix epoch. */
 int64_t
 clock_raw_wall(void)
 {
 	return clock_read(CLOCK_REALTIME);
 }
 
+/* The time on a clock given raw monotonic and real-time readings. */
 struct model_time
 clock_at(const struct clock *c, int64_t raw_mono, int64_t raw_wall)
 {
@@ -56,12 +59,14 @@ clock_at(const struct clock *c, int64_t raw_mono, int64_t raw_wall)
 	return t;
 }
 
+/* The time on a clock now. */
 struct model_time
 clock_now(const struct clock *c)
 {
 	return clock_at(c, clock_raw_mono(), clock_raw_wall());
 }
 
+/* Set up a live clock whose monotonic reading starts near Unix time. */
 void
 clock_init_live(struct clock *c, int64_t raw_mono, int64_t raw_wall)
 {
@@ -73,6 +78,7 @@ clock_init_live(struct clock *c, int64_t raw_mono, int64_t raw_wall)
 	c->offset_ms = raw_wall - raw_mono;
 }
 
+/* Set up a running simulated clock reading start_ms at raw_mono. */
 void
 clock_init_simulated(struct clock *c, int64_t start_ms, double speed,
     int64_t raw_mono)
@@ -86,6 +92,7 @@ clock_init_simulated(struct clock *c, int64_t start_ms, double speed,
 	c->offset_ms = 0;
 }
 
+/* Follow a clock read elsewhere (the chair's, as a mirror). */
 void
 clock_init_follower(struct clock *c, int64_t mono, int64_t wall,
     double speed, bool paused, int64_t raw_mono)
@@ -100,6 +107,7 @@ clock_init_follower(struct clock *c, int64_t mono, int64_t wall,
 	c->offset_ms = 0;
 }
 
+/* Re-anchor a simulated clock at raw_mono, keeping its reading. */
 void
 clock_reanchor(struct clock *c, int64_t raw_mono, double speed, bool paused)
 {
@@ -109,6 +117,7 @@ clock_reanchor(struct clock *c, int64_t raw_mono, double speed, bool paused)
 	c->paused = paused;
 }
 
+/* Real milliseconds until the clock has advanced by clock_ms (>= 1). */
 int64_t
 clock_real_delay(const struct clock *c, int64_t clock_ms)
 {

@@ -27,6 +27,7 @@ static const char cmd_ask_usage[] =
     "                       stores nothing new and prints the same stored id\n"
     "  -h, --help           show this help\n";
 
+/* podium ask. */
 int
 cmd_ask(int argc, char **argv)
 {

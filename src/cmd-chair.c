@@ -96,6 +96,7 @@ cmd_chair_remove_scratch(const char *dir, const char *db)
 	rmdir(dir);
 }
 
+/* podium [chair] and podium rehearse. */
 int
 cmd_chair(int argc, char **argv, bool rehearse)
 {

@@ -272,6 +272,7 @@ out:
 	return rc;
 }
 
+/* podium import. */
 int
 cmd_import(int argc, char **argv)
 {

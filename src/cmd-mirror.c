@@ -36,6 +36,7 @@ static const char cmd_mirror_usage[] =
     "\n"
     "Remotely over SSH: ssh HOST podium mirror --db FILE\n";
 
+/* podium mirror. */
 int
 cmd_mirror(int argc, char **argv)
 {

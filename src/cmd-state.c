@@ -25,6 +25,7 @@ static const char cmd_state_usage[] =
     "  --compact      one line instead of indented JSON\n"
     "  -h, --help     show this help\n";
 
+/* podium state. */
 int
 cmd_state(int argc, char **argv)
 {

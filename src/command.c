@@ -67,6 +67,7 @@ const struct command command_table[] = {
 
 const size_t command_count = sizeof command_table / sizeof command_table[0];
 
+/* The table entry of a command id. */
 const struct command *
 command_get(enum command_id id)
 {

@@ -126,6 +126,7 @@ intake_client_tcp(const char *spec, bool *absent, char **cause)
 	return fd;
 }
 
+/* Connect (and on TCP say hello with the token). */
 struct intake_client *
 intake_client_connect(const struct intake_client_target *t, bool *absent,
     char **cause)
@@ -182,6 +183,7 @@ fail:
 	return NULL;
 }
 
+/* Close a connection. */
 void
 intake_client_close(struct intake_client *c)
 {
@@ -193,6 +195,7 @@ intake_client_close(struct intake_client *c)
 	free(c);
 }
 
+/* Send one request line (a newline is added). */
 int
 intake_client_send(struct intake_client *c, const char *line, size_t len,
     char **cause)
@@ -223,6 +226,7 @@ intake_client_send(struct intake_client *c, const char *line, size_t len,
 	return 0;
 }
 
+/* Read one reply. */
 int
 intake_client_reply(struct intake_client *c, bool *ok, int64_t *id,
     char **error, char **cause)

@@ -26,6 +26,7 @@ intake_item_floor_segment(const struct model *m, int given)
 	return -1;
 }
 
+/* Fill a session item from a parsed request (not a hello). */
 void
 intake_item_init(struct session_item *it, const struct intake_request *r,
     const struct model *m, const struct classify *classify)

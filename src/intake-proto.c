@@ -81,6 +81,7 @@ intake_json_error(const json_error_t *je, char *err, size_t errsz)
 		    je->column);
 }
 
+/* Parse one request line (without its newline). */
 bool
 intake_parse(const char *line, size_t len, struct intake_request *req,
     char *err, size_t errsz)
@@ -189,6 +190,7 @@ fail:
 	return false;
 }
 
+/* Free what a parsed request owns. */
 void
 intake_request_finish(struct intake_request *req)
 {
@@ -196,6 +198,7 @@ intake_request_finish(struct intake_request *req)
 	req->json = NULL;
 }
 
+/* The reply line (with its newline) for a success. */
 char *
 intake_reply_ok(int64_t id)
 {
@@ -206,6 +209,7 @@ intake_reply_ok(int64_t id)
 	return s;
 }
 
+/* The reply line (with its newline) for a refusal. */
 char *
 intake_reply_error(const char *error)
 {

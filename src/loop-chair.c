@@ -226,6 +226,7 @@ loop_chair_close_all(uv_handle_t *h, void *arg)
 		uv_close(h, NULL);
 }
 
+/* Run the console until it quits. */
 int
 loop_chair_run(struct app *app, int input_fd,
     const struct loop_chair_options *o, char **cause)

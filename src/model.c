@@ -111,6 +111,7 @@ model_refuse(char *err, size_t errsz, const char *fmt, ...)
 	return false;
 }
 
+/* Describe an action type. */
 const struct model_action_info *
 model_action_info(enum model_action_type type)
 {
@@ -119,6 +120,7 @@ model_action_info(enum model_action_type type)
 	return &model_actions[type].info;
 }
 
+/* Find an action type by its journal name. */
 int
 model_action_by_name(const char *name)
 {
@@ -129,6 +131,7 @@ model_action_by_name(const char *name)
 	return -1;
 }
 
+/* Create an empty model of an event (no segment started, no speakers). */
 struct model *
 model_create(const struct model_event *event)
 {
@@ -176,6 +179,7 @@ model_question_free(struct model_question *q)
 	free(q->theme);
 }
 
+/* Free a model. */
 void
 model_destroy(struct model *m)
 {
@@ -191,6 +195,7 @@ model_destroy(struct model *m)
 	free(m);
 }
 
+/* Apply one action. */
 bool
 model_apply(struct model *m, const struct model_action *a, char *err,
     size_t errsz)
@@ -227,6 +232,7 @@ model_speaker_index(const struct model *m, int64_t id)
 	return -1;
 }
 
+/* The current segment, or NULL before the start and after the end. */
 const struct model_segment *
 model_segment_current(const struct model *m)
 {
@@ -236,6 +242,7 @@ model_segment_current(const struct model *m)
 	return &m->segments[m->current_segment];
 }
 
+/* The current speaker, or NULL. */
 const struct model_speaker *
 model_speaker_current(const struct model *m)
 {
@@ -244,6 +251,7 @@ model_speaker_current(const struct model *m)
 	return i < 0 ? NULL : &m->speakers[i];
 }
 
+/* A speaker by id, or NULL. */
 const struct model_speaker *
 model_speaker_find(const struct model *m, int64_t id)
 {
@@ -252,12 +260,14 @@ model_speaker_find(const struct model *m, int64_t id)
 	return i < 0 ? NULL : &m->speakers[i];
 }
 
+/* Whether a speaker's countdown is running. */
 bool
 model_speaker_running(const struct model_speaker *s)
 {
 	return s->running_since != MODEL_NO_TIME;
 }
 
+/* Milliseconds a speaker has spoken by mono time now. */
 int64_t
 model_speaker_spoken_ms(const struct model_speaker *s, int64_t now)
 {
@@ -268,6 +278,7 @@ model_speaker_spoken_ms(const struct model_speaker *s, int64_t now)
 	return spent;
 }
 
+/* Milliseconds left to a speaker at mono time now. */
 int64_t
 model_speaker_remaining_ms(const struct model_speaker *s, int64_t now)
 {
@@ -275,6 +286,7 @@ model_speaker_remaining_ms(const struct model_speaker *s, int64_t now)
 	    model_speaker_spoken_ms(s, now);
 }
 
+/* The countdown stage of a speaker at mono time now. */
 enum model_stage
 model_speaker_stage(const struct model_speaker *s, int64_t now)
 {
@@ -635,6 +647,7 @@ model_question_index(const struct model *m, int64_t id)
 	return -1;
 }
 
+/* A question by id, or NULL (binary search: ids grow with arrival). */
 const struct model_question *
 model_question_find(const struct model *m, int64_t id)
 {
@@ -643,6 +656,7 @@ model_question_find(const struct model *m, int64_t id)
 	return i < 0 ? NULL : &m->questions[i];
 }
 
+/* The question on air, or NULL. */
 const struct model_question *
 model_question_on_air(const struct model *m)
 {
@@ -835,6 +849,7 @@ model_do_question_vote(struct model *m, const struct model_action *a,
 	return true;
 }
 
+/* Question status by journal name. */
 int
 model_question_status_by_name(const char *name)
 {
@@ -845,6 +860,7 @@ model_question_status_by_name(const char *name)
 	return -1;
 }
 
+/* The speakers of one segment in display order. */
 size_t
 model_segment_speakers(const struct model *m, int segment, int64_t *ids,
     size_t max)
@@ -897,6 +913,7 @@ model_segment_speakers(const struct model *m, int segment, int64_t *ids,
 	return n;
 }
 
+/* Format a countdown as a person reads it. */
 char *
 model_format_countdown(int64_t remaining_ms, char *buf, size_t bufsz)
 {
@@ -919,6 +936,9 @@ model_format_countdown(int64_t remaining_ms, char *buf, size_t bufsz)
 	return buf;
 }
 
+/* Milliseconds of countdown time until the displayed value of
+ * model_format_countdown() changes next.
+ */
 int64_t
 model_countdown_next_change_ms(int64_t remaining_ms)
 {
@@ -949,6 +969,7 @@ model_segment_claimed_ms(const struct model *m, int segment, int64_t now)
 	return sum;
 }
 
+/* Wall ms at which the session is projected to end. */
 int64_t
 model_projected_end(const struct model *m, struct model_time now)
 {
@@ -985,12 +1006,14 @@ model_projected_end(const struct model *m, struct model_time now)
 	return now.wall_ms + rest + (ev->end_wall_ms - seg->planned_end);
 }
 
+/* Projected end minus planned end, in ms. */
 int64_t
 model_offset_ms(const struct model *m, struct model_time now)
 {
 	return model_projected_end(m, now) - m->event->end_wall_ms;
 }
 
+/* Fraction 0..1 of the current segment's planned time used (may exceed 1). */
 double
 model_segment_progress(const struct model *m, struct model_time now)
 {
@@ -1006,6 +1029,7 @@ model_segment_progress(const struct model *m, struct model_time now)
 	return (double)elapsed / (double)planned;
 }
 
+/* Journal name of a speaker status ("queued", "current", ...). */
 const char *
 model_speaker_status_name(enum model_speaker_status status)
 {
@@ -1015,6 +1039,7 @@ model_speaker_status_name(enum model_speaker_status status)
 	return (unsigned)status < 4 ? names[status] : "unknown";
 }
 
+/* Journal name of a question status ("new", "approved", ...). */
 const char *
 model_question_status_name(enum model_question_status status)
 {

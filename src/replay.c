@@ -24,6 +24,7 @@ replay_cmp(const void *a, const void *b)
 	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
 }
 
+/* Load a replay file; NULL with *cause naming the bad line. */
 struct replay *
 replay_load(const char *path, char **cause)
 {
@@ -103,6 +104,7 @@ fail:
 	return NULL;
 }
 
+/* Free a replay. */
 void
 replay_destroy(struct replay *r)
 {

@@ -470,6 +470,7 @@ server_intake_accept(uv_stream_t *listener, int status)
 	server_intake_resume(c);
 }
 
+/* Listen for intake on the given loop. */
 struct server_intake *
 server_intake_create(struct uv_loop_s *loop, struct session *s,
     const struct server_intake_options *o, char **cause)
@@ -511,6 +512,7 @@ server_intake_handle_closed(uv_handle_t *h)
 	(void)h;
 }
 
+/* Commit what is queued, then close every listener and connection. */
 void
 server_intake_close(struct server_intake *srv)
 {
@@ -532,6 +534,7 @@ server_intake_close(struct server_intake *srv)
 		unlink(srv->unix_path);
 }
 
+/* Free the server after server_intake_close() and the loop's run. */
 void
 server_intake_destroy(struct server_intake *srv)
 {
@@ -556,12 +559,14 @@ server_intake_destroy(struct server_intake *srv)
 	free(srv);
 }
 
+/* Submit one request line as a client would (rehearsal replay). */
 void
 server_intake_submit(struct server_intake *srv, const char *line, size_t len)
 {
 	server_intake_line(srv, NULL, line, len);
 }
 
+/* Requests accepted since start (for the status line and benchmarks). */
 size_t
 server_intake_count(const struct server_intake *srv)
 {

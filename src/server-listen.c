@@ -25,6 +25,7 @@ server_listen_cause(const char *fmt, const char *a, const char *b)
 	return s;
 }
 
+/* Listen on a Unix socket at path, mode 0600, replacing a stale socket. */
 int
 server_listen_unix(uv_loop_t *loop, uv_pipe_t *pipe, const char *path,
     uv_connection_cb cb, void *data, char **cause)
@@ -54,6 +55,7 @@ server_listen_unix(uv_loop_t *loop, uv_pipe_t *pipe, const char *path,
 	return 0;
 }
 
+/* Listen on TCP at exactly spec ("HOST:PORT" or "[V6]:PORT", numeric). */
 int
 server_listen_tcp(uv_loop_t *loop, uv_tcp_t *tcp, const char *spec,
     const char *option, uv_connection_cb cb, void *data, bool *inited,
@@ -104,6 +106,7 @@ bad:
 	return -1;
 }
 
+/* Whether the peer of an accepted Unix socket runs as our own user. */
 bool
 server_listen_same_uid(uv_pipe_t *p)
 {

@@ -514,6 +514,7 @@ server_mirror_heartbeat(uv_timer_t *h)
 	server_mirror_broadcast(srv, &t);
 }
 
+/* Listen for mirrors and observe the session's commits. */
 struct server_mirror *
 server_mirror_create(struct uv_loop_s *loop, struct session *s,
     const struct server_mirror_options *o, char **cause)
@@ -558,6 +559,7 @@ server_mirror_handle_closed(uv_handle_t *h)
 	(void)h;
 }
 
+/* Stop observing, close listeners and mirrors. */
 void
 server_mirror_close(struct server_mirror *srv)
 {
@@ -580,6 +582,7 @@ server_mirror_close(struct server_mirror *srv)
 		unlink(srv->unix_path);
 }
 
+/* Free after server_mirror_close() and the loop's run. */
 void
 server_mirror_destroy(struct server_mirror *srv)
 {
@@ -595,6 +598,7 @@ server_mirror_destroy(struct server_mirror *srv)
 	free(srv);
 }
 
+/* Mirrors connected now. */
 size_t
 server_mirror_count(const struct server_mirror *srv)
 {

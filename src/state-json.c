@@ -144,6 +144,7 @@ state_json_questions(const struct model *m)
 	return a;
 }
 
+/* Build the state object of a model at time now. */
 json_t *
 state_json(const struct model *m, struct model_time now, bool rehearsal)
 {

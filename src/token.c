@@ -24,6 +24,7 @@ token_cause(const char *fmt, const char *a, const char *b)
 	return s;
 }
 
+/* Read a token file (e.g. --token-file). */
 char *
 token_read(const char *path, char **cause)
 {
@@ -52,6 +53,7 @@ token_read(const char *path, char **cause)
 	return strdup(buf);
 }
 
+/* Read DB.token, creating it first if missing. */
 char *
 token_load_or_create(const char *db_path, char **cause)
 {
