@@ -10,23 +10,26 @@
  * its other words stay with the keyword, to be checked against the words
  * that follow in the question. Keywords that come out the same within a
  * theme are merged, remembering every language that gave them. Each
- * keyword then gets a weight: one that also fires inside other themes'
- * keywords and titles (fund in "regional fund", "use of funds") tells
- * less, and a phrase tells more. Themes whose keywords fire in the event's
+ * keyword then gets a weight: one that also fires inside other real
+ * themes' keywords and titles (fund in "regional fund", "use of funds")
+ * tells less, and a phrase tells more. Themes whose keywords fire in the event's
  * own title are its topic (funding, for "Financing Victim Assistance").
  *
  * classify_text() normalises the question into a buffer on the stack,
- * cuts it into words and walks each word down the trie: a keyword stem
+ * noting which sentences end in a question mark, cuts it into words and
+ * walks each word down the trie: a keyword stem
  * matches a word that starts with it (financ meets financement and
  * financing); a short stem (csr, odd, age) must be the whole word, give
- * or take a plural ending. Arabic words are also tried without their
+ * or take a plural or -ed, -ing ending. Arabic words are also tried without their
  * leading conjunction, preposition, article or present-tense prefix
  * (والتمويل, للتمويل, نبدأ). Where another theme's phrase spans a word, or
  * another theme's longer keyword matches it, the shorter keyword does not
  * count there. Each theme adds up the weights of its keywords found --
  * less for another language's than the question's, less for the event's
  * topic, half for "other", whose greetings and thanks open many real
- * questions -- and the best theme wins if it scored enough; else "other".
+ * questions; where a question follows a preamble, more for what the
+ * sentence asked says and less for greetings before it -- and the best
+ * theme wins if it scored enough; else "other".
  * The confidence grows with the margin over the runner-up and with the
  * best score.
  *
@@ -70,6 +73,9 @@
 /* Small words of the question passed over between two words of a phrase. */
 #define STOPS_SKIPPED_MAX 3
 
+/* Questions (sentences ending in a question mark) told apart in a text. */
+#define ASKED_MAX 64
+
 /* Places an Arabic word may start after its clitics. */
 #define STARTS_MAX 20
 
@@ -88,6 +94,7 @@
 #define OTHER_FACTOR 0.5     /* greetings and thanks open many real questions */
 #define TOPIC_FACTOR 0.7     /* the event's own topic is in every question */
 #define MIN_SCORE 0.3        /* a lone word of another language is not enough */
+#define ASKED_BONUS 1.5      /* found in the question asked, not its preamble */
 
 #define NONE UINT32_MAX
 
@@ -142,6 +149,7 @@ struct token {
 	uint16_t len;
 	bool stop;
 	bool arabic;
+	bool asked;           /* in a sentence that ends in a question mark */
 };
 
 /* A question cut into words. */
@@ -149,12 +157,14 @@ struct text {
 	char norm[CLASSIFY_TEXT_MAX];
 	struct token tok[TOKENS_MAX];
 	size_t ntok;
+	bool preamble;        /* some words are asked, some are not */
 };
 
-/* A keyword found in the question, and how many times. */
+/* A keyword found in the question, how many times, and if asked. */
 struct hit {
 	uint32_t kw;
 	uint32_t count;
+	bool asked;
 };
 
 /* The keywords found in one question. */
@@ -201,10 +211,21 @@ static const char *const arabic_verb_prefixes[] = {
 	"وي", "وت", "ون", "في", "فت", "فن", "ي", "ت", "ن",
 };
 
-/* Endings an Arabic short stem may carry and still be the same word. */
+/*
+ * Endings an Arabic short stem may carry and still be the same word; the
+ * alef is the accusative ending written after tanween (أولاً: first).
+ */
 static const char *const arabic_endings[] = {
 	"ه", "ات", "ون", "ين", "ي", "يه", "يات", "يون", "يين", "ها", "هم",
-	"نا",
+	"نا", "ا",
+};
+
+/*
+ * Endings a Latin short stem may carry: plural, and the past and -ing of
+ * an English verb or adjective (ask: asked, pay: paying, age: aged).
+ */
+static const char *const latin_endings[] = {
+	"s", "es", "ed", "d", "ing",
 };
 
 /* Arabic keyword articles cut before indexing; longest first. */
@@ -317,6 +338,21 @@ struct out {
 	size_t cap;        /* bytes usable, the NUL excluded */
 	bool space;        /* a space is due before the next letter */
 	bool full;
+	struct asked *asked;  /* where the questions are, or NULL */
+	size_t sentence;   /* output offset the current sentence starts at */
+};
+
+/*
+ * The sentences of a normalised text that end in a question mark, as
+ * output offsets [from, to). A question often comes after a preamble
+ * ("Our survivors' network has members in every province. How can it
+ * find donors for the years ahead?"): the sentence asked says what it is
+ * about.
+ */
+struct asked {
+	uint16_t from[ASKED_MAX];
+	uint16_t to[ASKED_MAX];
+	size_t n;
 };
 
 /* Append bytes of one character, or mark the output full. */
@@ -339,6 +375,38 @@ out_put(struct out *o, const char *s, size_t n)
 	}
 	memcpy(o->p + o->len, s, n);
 	o->len += n;
+}
+
+/*
+ * Note the end of a sentence at a punctuation mark: a question mark
+ * closes a question, which is remembered; any other mark of the end of a
+ * sentence (or a clause: "...without us: how are survivors...") or an
+ * opening Spanish mark starts a new one.
+ */
+static void
+out_sentence(struct out *o, wchar_t wc)
+{
+	struct asked *a = o->asked;
+	bool question = wc == L'?' || wc == 0x061F;
+
+	if (a == NULL)
+		return;
+	if (!question && wc != L'.' && wc != L'!' && wc != L';' &&
+	    wc != L':' && wc != L'\n' && wc != 0x00BF && wc != 0x00A1 &&
+	    wc != 0x06D4)
+		return;
+	if (question && o->len > o->sentence) {
+		if (a->n > 0 && a->to[a->n - 1] == o->sentence) {
+			a->to[a->n - 1] = (uint16_t)o->len;   /* one more */
+		} else if (a->n < ASKED_MAX) {
+			a->from[a->n] = (uint16_t)o->sentence;
+			a->to[a->n] = (uint16_t)o->len;
+			a->n++;
+		} else {
+			a->to[a->n - 1] = (uint16_t)o->len;   /* merged */
+		}
+	}
+	o->sentence = o->len;
 }
 
 /* Append one decoded non-ASCII character, normalised. */
@@ -364,6 +432,7 @@ out_wide(struct out *o, wchar_t wc)
 		return;
 	if (!iswalnum((wint_t)wc)) {
 		o->space = true;
+		out_sentence(o, wc);
 		return;
 	}
 	wc = (wchar_t)towlower((wint_t)wc);
@@ -390,11 +459,15 @@ out_wide(struct out *o, wchar_t wc)
 		out_put(o, buf, n);
 }
 
-/* Normalise text for matching; see classify.h for the rules. */
-size_t
-classify_normalise(const char *in, char *out, size_t outsz)
+/*
+ * Normalise text for matching (see classify.h for the rules) and, if asked
+ * is not NULL, note where its questions are.
+ */
+static size_t
+normalise(const char *in, char *out, size_t outsz, struct asked *asked)
 {
-	struct out o = { out, 0, outsz == 0 ? 0 : outsz - 1, false, false };
+	struct out o = { out, 0, outsz == 0 ? 0 : outsz - 1, false, false,
+	    asked, 0 };
 	locale_t old = (locale_t)0, loc;
 	const unsigned char *p = (const unsigned char *)(in == NULL ? "" : in);
 	mbstate_t st;
@@ -414,10 +487,12 @@ classify_normalise(const char *in, char *out, size_t outsz)
 			c = (char)*p++;
 			if (c >= 'A' && c <= 'Z')
 				c = (char)(c - 'A' + 'a');
-			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
 				out_put(&o, &c, 1);
-			else
+			} else {
 				o.space = true;
+				out_sentence(&o, (wchar_t)c);
+			}
 			continue;
 		}
 		n = mbrtowc(&wc, (const char *)p,
@@ -436,6 +511,13 @@ classify_normalise(const char *in, char *out, size_t outsz)
 		uselocale(old);
 	out[o.len] = '\0';
 	return o.len;
+}
+
+/* Normalise text for matching; see classify.h for the rules. */
+size_t
+classify_normalise(const char *in, char *out, size_t outsz)
+{
+	return normalise(in, out, outsz, NULL);
 }
 
 /* Whether a byte continues a UTF-8 character. */
@@ -614,21 +696,21 @@ stem_lang_of(const char *code)
 
 /*
  * Whether what follows a short stem in a word is only an ending that
- * keeps the word's meaning (a plural, Arabic feminine or pronoun).
+ * keeps the word's meaning (a plural, an English past or -ing, an Arabic
+ * feminine, pronoun or accusative).
  */
 static bool
 ending_ok(const char *rest, size_t n, bool arabic)
 {
-	size_t i;
+	const char *const *list = arabic ? arabic_endings : latin_endings;
+	size_t i, count = arabic ?
+	    sizeof arabic_endings / sizeof arabic_endings[0] :
+	    sizeof latin_endings / sizeof latin_endings[0];
 
 	if (n == 0)
 		return true;
-	if (!arabic)
-		return (n == 1 && rest[0] == 's') ||
-		    (n == 2 && memcmp(rest, "es", 2) == 0);
-	for (i = 0; i < sizeof arabic_endings / sizeof arabic_endings[0]; i++)
-		if (strlen(arabic_endings[i]) == n &&
-		    memcmp(rest, arabic_endings[i], n) == 0)
+	for (i = 0; i < count; i++)
+		if (strlen(list[i]) == n && memcmp(rest, list[i], n) == 0)
 			return true;
 	return false;
 }
@@ -901,14 +983,19 @@ keyword_add(struct classify *c, int theme, int lang, enum stem_lang sl,
 	c->nodes[node].keywords = kw;
 }
 
-/* Normalise a question and cut it into words. */
+/*
+ * Normalise a question and cut it into words, noting which are in a
+ * sentence that ends in a question mark.
+ */
 static void
 text_prepare(const struct classify *c, struct text *t, const char *s)
 {
-	size_t n, i, j;
+	struct asked asked;
+	size_t n, i, j, q = 0, nasked = 0;
 	struct token *tk;
 
-	n = classify_normalise(s, t->norm, sizeof t->norm);
+	asked.n = 0;
+	n = normalise(s, t->norm, sizeof t->norm, &asked);
 	t->ntok = 0;
 	for (i = 0; i < n && t->ntok < TOKENS_MAX; i = j + 1) {
 		for (j = i; j < n && t->norm[j] != ' '; j++)
@@ -918,7 +1005,12 @@ text_prepare(const struct classify *c, struct text *t, const char *s)
 		tk->len = (uint16_t)(j - i);
 		tk->stop = is_stopword(c, t->norm + i, j - i);
 		tk->arabic = word_arabic(t->norm + i, j - i);
+		while (q < asked.n && asked.to[q] <= i)
+			q++;
+		tk->asked = q < asked.n && asked.from[q] <= i;
+		nasked += tk->asked;
 	}
+	t->preamble = nasked > 0 && nasked < t->ntok;
 }
 
 /* Whether a keyword word matches a question word, clitics aside. */
@@ -1063,27 +1155,35 @@ overridden(const struct classify *c, const struct occurrences *oc,
 	return false;
 }
 
-/* Add up occurrences into hits, one per keyword, the overridden left out. */
+/*
+ * Add up occurrences into hits, one per keyword, the overridden left out;
+ * a keyword is asked if found once in a sentence asked, while others
+ * were not (t->preamble).
+ */
 static void
-hits_collect(const struct classify *c, const struct occurrences *oc,
-    bool phrases, struct hits *h)
+hits_collect(const struct classify *c, const struct text *t,
+    const struct occurrences *oc, bool phrases, struct hits *h)
 {
+	bool asked;
 	size_t i, j;
 
 	h->n = 0;
 	for (i = 0; i < oc->n; i++) {
 		if (overridden(c, oc, i, phrases))
 			continue;
+		asked = t->preamble && t->tok[oc->o[i].first].asked;
 		for (j = 0; j < h->n && h->hit[j].kw != oc->o[i].kw; j++)
 			;
 		if (j < h->n) {
 			h->hit[j].count++;
+			h->hit[j].asked |= asked;
 			continue;
 		}
 		if (h->n == HITS_MAX)
 			continue;
 		h->hit[h->n].kw = oc->o[i].kw;
 		h->hit[h->n].count = 1;
+		h->hit[h->n].asked = asked;
 		h->n++;
 	}
 }
@@ -1111,7 +1211,7 @@ find_keywords(const struct classify *c, const struct text *t,
 		for (j = 0; j < ns; j++)
 			match_from(c, t, i, starts[j], &oc);
 	}
-	hits_collect(c, &oc, phrases, h);
+	hits_collect(c, t, &oc, phrases, h);
 }
 
 /* Mark the keywords that fire inside one piece of a theme's description. */
@@ -1146,6 +1246,7 @@ weigh_keywords(struct classify *c)
 	struct text *t = xrealloc(NULL, sizeof *t);
 	struct hits *h = xrealloc(NULL, sizeof *h);
 	struct keyword *k;
+	uint64_t fired;
 	size_t i, j, l;
 	int theme, df;
 
@@ -1165,7 +1266,15 @@ weigh_keywords(struct classify *c)
 	for (i = 0; i < c->nkws; i++) {
 		k = &c->kws[i];
 		k->fired_in |= (uint64_t)1 << k->theme;
-		df = __builtin_popcountll(k->fired_in);
+		/*
+		 * Greetings and logistics share words with real themes ("first
+		 * question", "first of all"), but say nothing about what a
+		 * question is about; those phrases override the word anyway.
+		 */
+		fired = k->fired_in;
+		if (k->theme != c->fallback && c->fallback >= 0)
+			fired &= ~((uint64_t)1 << c->fallback);
+		df = __builtin_popcountll(fired);
 		k->weight = 2.0 / (1.0 + df) *
 		    (1.0 + PHRASE_BONUS * (k->nwords - 1));
 	}
@@ -1288,6 +1397,16 @@ classify_text(const struct classify *c, const char *text, const char *lang,
 			w *= 1.0 + REPEAT_BONUS;
 		if (c->topic & (uint64_t)1 << k->theme)
 			w *= TOPIC_FACTOR;
+		/*
+		 * What is asked counts more than its preamble; greetings and
+		 * thanks before a question ("Thank you, Chair. How...?") are
+		 * a formula, not what the question is about.
+		 */
+		if (h.hit[i].asked && k->theme != c->fallback)
+			w *= ASKED_BONUS;
+		else if (t.preamble && !h.hit[i].asked &&
+		    k->theme == c->fallback)
+			w /= ASKED_BONUS;
 		score[k->theme] += w;
 	}
 	/* Ties go to the theme listed first. */

@@ -2,9 +2,10 @@
  * test-classify.c -- the theme classifier: every normalisation rule, the
  * stemming and phrase rules on small events made here, clear questions of
  * every theme in the four languages of the shipped sample, input that is
- * empty, garbage or very long, and the accuracy on the labelled
- * development set sample-data/themes-dev.jsonl, which must not drop below
- * the figures reached (docs/CLASSIFIER.md).
+ * empty, garbage or very long, and the accuracy on the two labelled
+ * development sets sample-data/themes-dev.jsonl and themes-dev2.jsonl
+ * (the second written in other words, after the first was tuned on),
+ * which must not drop below the figures reached (docs/CLASSIFIER.md).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,11 +22,17 @@
 #include "classify.h"
 #include "event.h"
 
-/* Accuracy reached on the development set, overall and per language. */
-#define DEV_MIN_OVERALL 0.91
-#define DEV_MIN_LANG 0.88
+/*
+ * Accuracy reached on each development set, overall and per language,
+ * less a margin so that a keyword changed for a good reason may cost a
+ * question or two.
+ */
+#define DEV_MIN_OVERALL 0.95
+#define DEV_MIN_LANG 0.92
+#define DEV2_MIN_OVERALL 0.80
+#define DEV2_MIN_LANG 0.75
 
-/* Questions the development set holds at least, in all and per language. */
+/* Questions a development set holds at least, in all and per language. */
 #define DEV_MIN_QUESTIONS 120
 #define DEV_MIN_PER_LANG 30
 
@@ -207,11 +214,18 @@ test_stemming(void **state)
 	assert_true(mini_matches("ar", "بدأ", "من أين نبدأ"));
 	/* A short Arabic stem is a whole word: ناجح is not ناجين. */
 	assert_false(mini_matches("ar", "الناجين", "مثال ناجح"));
-	/* Short stems are whole words, give or take a plural. */
+	/* Short stems are whole words, give or take a plural or -ed, -ing. */
 	assert_true(mini_matches("en", "sdg", "the SDGs"));
 	assert_true(mini_matches("en", "age", "all ages"));
+	assert_true(mini_matches("en", "age", "aged persons"));
+	assert_true(mini_matches("en", "ask for", "we asked for help"));
+	assert_true(mini_matches("en", "pay", "who is paying"));
 	assert_false(mini_matches("en", "age", "the agenda"));
 	assert_false(mini_matches("en", "csr", "csrf"));
+	assert_false(mini_matches("en", "pay", "payroll"));
+	/* An Arabic short stem with the accusative alef: أولاً is أول. */
+	assert_true(mini_matches("ar", "أول", "بمن نتصل أولاً؟"));
+	assert_false(mini_matches("ar", "أول", "أولويات"));
 	/* Longer stems are prefixes, but only at the start of a word. */
 	assert_true(mini_matches("en", "financ", "Financing"));
 	assert_false(mini_matches("en", "financ", "cofinancing"));
@@ -269,6 +283,95 @@ test_longest_wins(void **state)
 	    NULL), "other");
 	assert_string_equal(classify_text(c, "participation of survivors",
 	    "en", NULL), "inclusion");
+	classify_destroy(c);
+}
+
+/* A two-theme event ("a", "b") and "other", one keyword list each. */
+struct duo {
+	struct model_event ev;
+	struct model_theme th[3];
+	struct model_keywords kw[3];
+};
+
+/* Make a two-theme event with the given keywords (other's may be NULL). */
+static void
+duo_init(struct duo *d, char **a, size_t na, char **b, size_t nb,
+    char **other, size_t nother)
+{
+	static const char *const keys[] = { "a", "b", "other" };
+	char **words[3] = { a, b, other };
+	size_t n[3] = { na, nb, nother }, i;
+
+	memset(d, 0, sizeof *d);
+	for (i = 0; i < 3; i++) {
+		snprintf(d->kw[i].lang, sizeof d->kw[i].lang, "en");
+		d->kw[i].words = words[i];
+		d->kw[i].nwords = n[i];
+		d->th[i].key = (char *)keys[i];
+		d->th[i].title = (char *)keys[i];
+		d->th[i].keywords = n[i] > 0 ? &d->kw[i] : NULL;
+		d->th[i].nkeywords = n[i] > 0 ? 1 : 0;
+	}
+	d->ev.themes = d->th;
+	d->ev.nthemes = 3;
+}
+
+/* The sentence asked outweighs the preamble before it. */
+static void
+test_asked_sentence(void **state)
+{
+	static char *a[] = { "network" }, *b[] = { "money" };
+	struct classify *c;
+	struct duo d;
+
+	(void)state;
+	duo_init(&d, a, 1, b, 1, NULL, 0);
+	c = classify_create(&d.ev);
+	/* One sentence: a tie, and ties go to the theme listed first. */
+	assert_string_equal(classify_text(c, "Our network needs money?", "en",
+	    NULL), "a");
+	/* A preamble, then the question: the question decides. */
+	assert_string_equal(classify_text(c, "We have a network. How do we "
+	    "find money?", "en", NULL), "b");
+	assert_string_equal(classify_text(c, "We have money. Can the network "
+	    "help?", "en", NULL), "a");
+	/* After a colon, in Arabic and Spanish punctuation too. */
+	assert_string_equal(classify_text(c, "Network first: what about "
+	    "money?", "en", NULL), "b");
+	assert_string_equal(classify_text(c, "Network. ¿Money?", "en", NULL),
+	    "b");
+	assert_string_equal(classify_text(c, "network. money؟", "en", NULL),
+	    "b");
+	/* Thanks after the question do not move it. */
+	assert_string_equal(classify_text(c, "Network. What about money? "
+	    "Thank you.", "en", NULL), "b");
+	/* Without a question mark, every sentence counts alike. */
+	assert_string_equal(classify_text(c, "We have a network. We need "
+	    "money.", "en", NULL), "a");
+	classify_destroy(c);
+}
+
+/*
+ * A word that "other" only uses inside its own phrases ("first question")
+ * keeps its full weight for its theme: the phrase overrides it where it
+ * stands, and greetings say nothing about what questions are about.
+ */
+static void
+test_other_shares_words(void **state)
+{
+	static char *a[] = { "first" }, *b[] = { "plan" };
+	static char *other[] = { "first question" };
+	struct classify *c;
+	struct duo d;
+
+	(void)state;
+	duo_init(&d, a, 1, b, 1, other, 1);
+	c = classify_create(&d.ev);
+	/* "first" and "plan" weigh the same: a tie, won by "a". */
+	assert_string_equal(classify_text(c, "first plan", "en", NULL), "a");
+	/* Inside other's phrase, "first" is not the theme's. */
+	assert_string_equal(classify_text(c, "My first question is about "
+	    "the plan", "en", NULL), "b");
 	classify_destroy(c);
 }
 
@@ -605,18 +708,21 @@ test_topic(void **state)
 	classify_destroy(c);
 }
 
-/* Counts of one language on the development set. */
+/* Counts of one language on a development set. */
 struct tally {
 	char lang[16];
 	int n;
 	int ok;
 };
 
-/* The development set's accuracy stays at what was reached. */
+/*
+ * The accuracy on a labelled development set of the sample directory
+ * stays at least min overall and min_lang in each of its four languages.
+ */
 static void
-test_dev_accuracy(void **state)
+check_dev_set(struct sample *s, const char *name, double min,
+    double min_lang)
 {
-	struct sample *s = *state;
 	const char *dir = getenv("PODIUM_SAMPLE_DIR");
 	struct tally t[8];
 	char path[4096], *line = NULL;
@@ -627,8 +733,8 @@ test_dev_accuracy(void **state)
 	FILE *f;
 
 	memset(t, 0, sizeof t);
-	snprintf(path, sizeof path, "%s/themes-dev.jsonl",
-	    dir != NULL ? dir : "sample-data");
+	snprintf(path, sizeof path, "%s/%s", dir != NULL ? dir : "sample-data",
+	    name);
 	f = fopen(path, "r");
 	if (f == NULL)
 		fail_msg("cannot open %s", path);
@@ -662,13 +768,29 @@ test_dev_accuracy(void **state)
 	assert_int_equal(nt, 4);
 	for (i = 0; i < nt; i++) {
 		assert_true(t[i].n >= DEV_MIN_PER_LANG);
-		if ((double)t[i].ok / t[i].n < DEV_MIN_LANG)
-			fail_msg("%s: %d of %d right, below %.0f%%", t[i].lang,
-			    t[i].ok, t[i].n, DEV_MIN_LANG * 100);
+		if ((double)t[i].ok / t[i].n < min_lang)
+			fail_msg("%s %s: %d of %d right, below %.0f%%", name,
+			    t[i].lang, t[i].ok, t[i].n, min_lang * 100);
 	}
-	if ((double)ok / n < DEV_MIN_OVERALL)
-		fail_msg("%d of %d right, below %.0f%%", ok, n,
-		    DEV_MIN_OVERALL * 100);
+	if ((double)ok / n < min)
+		fail_msg("%s: %d of %d right, below %.0f%%", name, ok, n,
+		    min * 100);
+}
+
+/* The first development set's accuracy stays at what was reached. */
+static void
+test_dev_accuracy(void **state)
+{
+	check_dev_set(*state, "themes-dev.jsonl", DEV_MIN_OVERALL,
+	    DEV_MIN_LANG);
+}
+
+/* So does the second's, written in other words than the first. */
+static void
+test_dev2_accuracy(void **state)
+{
+	check_dev_set(*state, "themes-dev2.jsonl", DEV2_MIN_OVERALL,
+	    DEV2_MIN_LANG);
 }
 
 /* Run the tests without the sample event, then those with it. */
@@ -683,6 +805,8 @@ main(void)
 		cmocka_unit_test(test_stemming),
 		cmocka_unit_test(test_phrases),
 		cmocka_unit_test(test_longest_wins),
+		cmocka_unit_test(test_asked_sentence),
+		cmocka_unit_test(test_other_shares_words),
 		cmocka_unit_test(test_topic),
 		cmocka_unit_test(test_fallback),
 	};
@@ -694,6 +818,7 @@ main(void)
 		cmocka_unit_test(test_greetings_around_question),
 		cmocka_unit_test(test_confidence),
 		cmocka_unit_test(test_dev_accuracy),
+		cmocka_unit_test(test_dev2_accuracy),
 	};
 	int failed;
 
