@@ -1012,6 +1012,9 @@ app_changed(struct app *app, const char *what)
 {
 	if (what != NULL)
 		app_status(app, false, "%s", what);
+	/* A mirror's chair may have moved on: list the current segment. */
+	app_follow(app);
+	app_fix_selection(app);
 	app->dirty = true;
 }
 

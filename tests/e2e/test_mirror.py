@@ -1,16 +1,20 @@
 """The co-host mirror follows the chair exactly.
 
-1. After 200 seeded random chair keys (with questions asked first so that
-   a/d/o/x have targets), `podium mirror --once --json` equals
-   `podium state`, and a full-view mirror that ran through the whole
-   sequence shows the current speaker and the same question count as the
-   chair's screen.
-2. A mirror started mid-session shows the current state at once.
+1. Through 200 seeded random chair keys (with questions asked first so
+   that a/d/o/x have targets), at a checkpoint every 48 keys and at the
+   end: `podium mirror --once --json` equals `podium state` (the values
+   computed at the moment of the call within a tolerance), and a
+   full-view mirror that runs through the whole sequence shows the
+   current speaker, the current segment's speakers and the same question
+   count as the chair's screen.
+2. A mirror started mid-session shows the current state at once, and
+   follows the chair into the next segment.
 
 The helpers here (raw mirror connections, state comparison) are shared
 by the other test_mirror_*.py files.
 """
 import calendar
+import collections
 import json
 import random
 import re
@@ -157,7 +161,8 @@ class Raw:
             self.s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.s.settimeout(timeout)
         self.s.connect(where)
-        self.buf = b""
+        self.buf = b""                   # an unfinished line
+        self.lines = collections.deque()  # whole lines not read yet
 
     def send(self, data):
         """Send bytes."""
@@ -165,16 +170,17 @@ class Raw:
 
     def line(self):
         """The next line (without its newline), or None at EOF/reset."""
-        while b"\n" not in self.buf:
+        while not self.lines:
             try:
-                data = self.s.recv(65536)
+                data = self.s.recv(1 << 20)
             except ConnectionResetError:
                 return None
             if not data:
                 return None
-            self.buf += data
-        line, self.buf = self.buf.split(b"\n", 1)
-        return line
+            parts = (self.buf + data).split(b"\n")
+            self.buf = parts.pop()
+            self.lines.extend(parts)
+        return self.lines.popleft()
 
     def until_flush(self):
         """Read the snapshot; return (lines as objects, the flush's seq)."""
@@ -223,6 +229,21 @@ def question_count(screen):
     return int(m.group(1)) if m else None
 
 
+def listed(screen):
+    """The title of the segment whose speakers are listed, as the speaker
+    pane's title shows it ('Speakers · TITLE ───' or 'TITLE… ─')."""
+    m = re.search(r"Speakers \u00b7 (.*?)(?:\u2026| \u2500|\n)", screen)
+    return m.group(1) if m else None
+
+
+def lists(screen, segment):
+    """Whether the speaker pane lists this segment (a state's segment)."""
+    shown = listed(screen)
+    title = segment["title"]
+    return (shown is not None and title.startswith(shown) and
+            len(shown) >= min(len(title), 20))
+
+
 CHAIR_KEYS = ["Space", "n", "+", "-", "]", "[", "j", "k", "J", "K", "w",
               "u", "a", "d", "o", "x", "Tab"]
 
@@ -238,6 +259,21 @@ def ask_some(db, n, tag):
         run(["ask", "--db", db, "--lang", langs[i % 4], "--from",
              "Sender %d" % i, "--id", "%s-%d" % (tag, i),
              texts[i % 4] % ("case %s %d" % (tag, i))], check_rc=0)
+
+
+def screens_agree(c, m, st):
+    """Whether the mirror's screen agrees with the chair's and the state:
+    the same question count, the current speaker's name, the speakers of
+    the current segment listed (the mirror is never navigated here)."""
+    ms, cs = m.screen(), c.screen()
+    n = question_count(cs)
+    if n is None or question_count(ms) != n or n != len(st["questions"]):
+        return False
+    if st["speaker"] and st["speaker"]["name"][:20] not in ms:
+        return False
+    if st["segment"] and not lists(ms, st["segment"]):
+        return False
+    return "MIRROR" in ms
 
 
 def test_random_sequence(wd, consoles):
@@ -256,31 +292,29 @@ def test_random_sequence(wd, consoles):
     seq = [rng.choice(CHAIR_KEYS) for _ in range(200)]
     # The first ] starts the agenda so that most keys have a target.
     seq[0] = "]"
+    seen = set()
     for i in range(0, len(seq), 4):
         c.tmux("send-keys", "-t", "t", *seq[i:i + 4])
         time.sleep(0.02)
         if i % 40 == 0:
             ask_some(db, 1, "mid%d" % i)
-    settled(db)
+        if (i + 4) % 48 == 0:
+            # A checkpoint every 48 keys: state and screens agree.
+            st = settled(db)
+            what = "after %d random keys" % (i + 4)
+            check_mirror_state(db, what)
+            wait_until(lambda: screens_agree(c, m, st), 5,
+                       "%s: the running mirror's screen to agree (speaker "
+                       "%r, %d questions, segment %r listed)" % (
+                           what, st["speaker"] and st["speaker"]["name"],
+                           len(st["questions"]),
+                           st["segment"] and st["segment"]["title"][:30]))
+            seen.add((st["segment"] or {}).get("index"))
+    # The sequence went through more than one segment.
+    check(len(seen) > 1, "segments seen at checkpoints: %r" % seen)
     st = pause(c, db)
-    check_mirror_state(db, "after 200 random keys")
-
-    # The mirror that followed the whole sequence shows the same thing.
-    def agrees():
-        ms, cs = m.screen(), c.screen()
-        n = question_count(cs)
-        if n is None or question_count(ms) != n:
-            return None
-        if st["speaker"] and st["speaker"]["name"][:20] not in ms:
-            return None
-        return True
-    wait_until(agrees, 5, "the running mirror's screen to agree with the "
-               "chair's (speaker %r, %s questions)" % (
-                   st["speaker"] and st["speaker"]["name"],
-                   question_count(c.screen())))
-    check(question_count(m.screen()) == len(st["questions"]),
-          "question count on screen is the state's")
-    check("MIRROR" in m.screen(), "the mirror says it is one")
+    check_mirror_state(db, "after 200 random keys, paused")
+    wait_until(lambda: screens_agree(c, m, st), 5, "the mirror, paused")
 
 
 def test_mid_session(wd, consoles):
@@ -304,15 +338,26 @@ def test_mid_session(wd, consoles):
     s = m.wait_for(st["speaker"]["name"][:20])
     check(question_count(s) == 3, "three questions on the mirror")
     check("running" in s, "the countdown runs on the mirror")
-    seg = st["segment"]["title"][:20]
-    check(seg in s, "the current segment %r on the mirror" % seg)
+    check(lists(s, st["segment"]), "the mirror lists the current segment "
+          "%r, not %r" % (st["segment"]["title"], listed(s)))
     # A change after the mirror started reaches it.
+    prev = st["speaker"]["id"]
     c.keys("n")
-    st = wait_until(lambda: (lambda s: s if s["speaker"]["id"] !=
-                             st["speaker"]["id"] else None)(state(db)), 4,
-                    "n")
+    st = wait_until(lambda: (lambda s: s if s["speaker"]["id"] != prev
+                             else None)(state(db)), 4, "n")
     m.wait_for(st["speaker"]["name"][:20])
     check_mirror_state(db, "after n")
+    # A new segment: the mirror lists its speakers, as the chair does
+    # (a mirror that was not navigated follows the current segment).
+    c.keys("]")
+    st = wait_until(lambda: (lambda s: s if s["segment"]["index"] == 4
+                             else None)(state(db)), 4, "] to segment 4")
+    m.wait_for(st["speaker"]["name"][:20])
+    check(lists(c.screen(), st["segment"]), "the chair lists segment 4")
+    wait_until(lambda: lists(m.screen(), st["segment"]), 4,
+               "the mirror to list the speakers of segment 4 (%r), not "
+               "%r" % (st["segment"]["title"], listed(m.screen())))
+    check_mirror_state(db, "after ]")
 
 
 def test(wd, consoles):
