@@ -202,6 +202,9 @@ server_mirror_conn_closed(uv_handle_t *h)
 		}
 	}
 	srv->nconns--;
+	/* No mirror left: an idle chair wakes only for what it draws. */
+	if (srv->nconns == 0 && !srv->closing)
+		uv_timer_stop(&srv->heartbeat);
 	free(c);
 }
 
@@ -428,6 +431,8 @@ server_mirror_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	free(buf->base);
 }
 
+static void server_mirror_heartbeat(uv_timer_t *h);
+
 /* A mirror connects. */
 static void
 server_mirror_accept(uv_stream_t *listener, int status)
@@ -452,6 +457,9 @@ server_mirror_accept(uv_stream_t *listener, int status)
 	c->next = srv->conns;
 	srv->conns = c;
 	srv->nconns++;
+	if (!uv_is_active((uv_handle_t *)&srv->heartbeat))
+		uv_timer_start(&srv->heartbeat, server_mirror_heartbeat,
+		    MIRROR_HEARTBEAT_MS, MIRROR_HEARTBEAT_MS);
 	if (uv_accept(listener, &c->h.stream) != 0) {
 		server_mirror_conn_close(c);
 		return;
@@ -527,10 +535,9 @@ server_mirror_create(struct uv_loop_s *loop, struct session *s,
 	srv->loop = loop;
 	srv->session = s;
 	srv->opt = *o;
+	/* The heartbeat runs only while a mirror is connected (accept/close). */
 	uv_timer_init(loop, &srv->heartbeat);
 	srv->heartbeat.data = srv;
-	uv_timer_start(&srv->heartbeat, server_mirror_heartbeat,
-	    MIRROR_HEARTBEAT_MS, MIRROR_HEARTBEAT_MS);
 	if (o->unix_path != NULL) {
 		srv->unix_on = true;
 		if (server_listen_unix(loop, &srv->unix_listener, o->unix_path,

@@ -1,5 +1,5 @@
 /*
- * token.c -- the TCP token file: random bytes from OpenSSL's generator,
+ * token.c -- the TCP token file: random bytes from the kernel (getrandom),
  * written with O_EXCL and mode 0600 so it is never readable by others,
  * not even for an instant.
  */
@@ -7,7 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +75,8 @@ token_load_or_create(const char *db_path, char **cause)
 		free(path);
 		return NULL;
 	}
-	if (RAND_bytes(raw, sizeof raw) != 1) {
+	/* The kernel's CSPRNG; blocks only before it is seeded at boot. */
+	if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
 		close(fd);
 		unlink(path);
 		*cause = token_cause("no random bytes for the token %s%s", path,
