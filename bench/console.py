@@ -27,6 +27,7 @@ the lateness window; the traced console's trace lines between the start
 and the end of the window give the lateness of the displayed second.
 
 Usage: bench/console.py [--quick] [--podium PATH] [--json FILE]
+       bench/console.py --report FILE     (the table of a saved --json run)
 """
 import argparse
 import json
@@ -47,8 +48,8 @@ os.environ["PODIUM_TRACE_T0"] = str(time.monotonic_ns())
 os.execvp(sys.argv[1], sys.argv[1:])
 """
 
-# Seconds added to the first speaker (4:00) so the countdown stays
-# positive for the whole lateness window: `+` adds 30 s.
+# Presses of `+` (30 s each) on the first speaker (4:00): 16:00 keeps the
+# countdown positive for the whole lateness window.
 PLUS_PRESSES = 24
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -72,10 +73,13 @@ def pct(values, p):
 
 
 class Tmux:
-    """A private tmux server; a holder session keeps it warm between runs."""
+    """A private tmux server; a holder session keeps it warm between runs.
+
+    Sessions are named exactly ("=NAME"), so that c1 never means c10.
+    """
 
     def __init__(self, cols, rows):
-        self.sock = "podium-bench-%d" % os.getpid()
+        self.sock = "podium-bench-%d-%x" % (os.getpid(), id(self))
         self.cols, self.rows = cols, rows
         self.cmd("-f", "/dev/null", "new-session", "-d", "-s", "hold",
                  "-x", str(cols), "-y", str(rows), "sleep 86400")
@@ -102,21 +106,22 @@ class Tmux:
     def keys(self, name, *keys):
         """Type tmux key names into the session's pane."""
         for k in keys:
-            self.cmd("send-keys", "-t", name, k)
+            self.cmd("send-keys", "-t", "=%s:" % name, k)
             time.sleep(0.05)
 
     def screen(self, name):
         """The pane's visible text ('' once it is gone)."""
-        return self.cmd("capture-pane", "-p", "-t", name, check=False) or ""
+        return self.cmd("capture-pane", "-p", "-t", "=%s:" % name,
+                        check=False) or ""
 
     def pane_pid(self, name):
         """Pid of the pane's process (podium itself, the chain execs)."""
-        return int(self.cmd("display-message", "-p", "-t", name,
+        return int(self.cmd("display-message", "-p", "-t", "=%s:" % name,
                             "#{pane_pid}").strip())
 
     def kill(self, name):
         """Close a session (its program gets SIGHUP)."""
-        self.cmd("kill-session", "-t", name, check=False)
+        self.cmd("kill-session", "-t", "=" + name, check=False)
 
     def close(self):
         """Stop the whole server."""
@@ -129,6 +134,8 @@ class Bench:
 
     def __init__(self, args):
         self.podium = args.podium
+        # tmux first: if it cannot start, there is no directory to leak.
+        self.tmux = Tmux(args.cols, args.rows)
         self.dir = tempfile.mkdtemp(prefix="podium-bench-")
         self.launcher = os.path.join(self.dir, "launch.py")
         with open(self.launcher, "w") as f:
@@ -139,7 +146,6 @@ class Bench:
             "PODIUM_DATADIR": os.environ.get(
                 "PODIUM_DATADIR", os.path.join(SOURCE, "sample-data")),
         }
-        self.tmux = Tmux(args.cols, args.rows)
         self.n = 0
 
     def path(self, name):
@@ -327,14 +333,21 @@ def lateness(lines):
     Wake-ups also come at the header clock's second, out of phase with
     the countdown; those are not the countdown's. The first wake-up whose
     remaining time lies in a displayed second is the one that drew it,
-    and its tick_late_ms is how long after the clock crossed it.
+    and its tick_late_ms is how long after the clock crossed it. The
+    window's first displayed second is left out: the wake-up that drew it
+    may have come before the window opened.
     """
     firsts = []
     seen = {}
     skipped = 0
     prev = None
+    head = None
     for late, rem in lines:
         shown = -(-rem // 1000) if rem > 0 else rem // 1000
+        if head is None:
+            head = shown
+        if shown == head:
+            continue
         if shown in seen:
             seen[shown] += 1
             continue
@@ -539,7 +552,18 @@ def main():
     ap.add_argument("--json", help="also write every sample to this file")
     ap.add_argument("--keep", action="store_true",
                     help="keep the scratch directory (traces, databases)")
+    ap.add_argument("--report", metavar="FILE",
+                    help="print the table of a --json FILE again; measure "
+                    "nothing")
     args = ap.parse_args()
+    if args.report:
+        with open(args.report) as f:
+            saved = json.load(f)
+        args.cpu_window = saved["windows"]["cpu"]
+        args.late_window = saved["windows"]["late"]
+        print_table(summarize(saved["launch"], saved["consoles"], args))
+        print_smaps(saved["consoles"])
+        return 0
     quick = {"launches": 5, "cpu_window": 10, "late_window": 20}
     full = {"launches": 25, "cpu_window": 60, "late_window": 600}
     for k, v in (quick if args.quick else full).items():
@@ -567,7 +591,9 @@ def main():
     print("\nload average at the end: %s" % open("/proc/loadavg").read().strip())
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"launch": launch, "consoles": cons}, f, indent=1)
+            json.dump({"windows": {"cpu": args.cpu_window,
+                                   "late": args.late_window},
+                       "launch": launch, "consoles": cons}, f, indent=1)
     return 0
 
 
