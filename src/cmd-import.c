@@ -16,7 +16,7 @@
 
 #include <getopt.h>
 #include <jansson.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,9 +90,8 @@ static void
 cmd_import_ext_id(const struct import_row *row, const char *kind, char *out,
     size_t outsz)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx;
+	uint8_t md[SHA256_DIGEST_SIZE];
+	struct sha256_ctx ctx;
 	const char *parts[] = { row->name, row->org, row->country, row->email,
 		row->question };
 
@@ -100,19 +99,16 @@ cmd_import_ext_id(const struct import_row *row, const char *kind, char *out,
 		snprintf(out, outsz, "import-%s:%.150s", kind, row->id);
 		return;
 	}
-	ctx = EVP_MD_CTX_new();
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-		abort();
+	sha256_init(&ctx);
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		const char *p = parts[i] != NULL ? parts[i] : "";
 
-		/* The unit separator keeps ("ab","c") apart from ("a","bc"). */
-		EVP_DigestUpdate(ctx, p, strlen(p) + 1);
+		/* The NUL keeps ("ab","c") apart from ("a","bc"). */
+		sha256_update(&ctx, strlen(p) + 1, (const uint8_t *)p);
 	}
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
+	sha256_digest(&ctx, sizeof md, md);
 	snprintf(out, outsz, "import-%s:", kind);
-	for (unsigned int i = 0; i < 16 && i < mdlen; i++)
+	for (unsigned int i = 0; i < 16; i++)
 		snprintf(out + strlen(out), outsz - strlen(out), "%02x", md[i]);
 }
 

@@ -18,7 +18,7 @@
 #include "server-intake.h"
 
 #include <errno.h>
-#include <openssl/crypto.h>
+#include <nettle/memops.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,7 +193,7 @@ server_intake_line(struct server_intake *srv, struct intake_conn *c,
 
 			c->authed = t != NULL && want != NULL &&
 			    strlen(t) == strlen(want) &&
-			    CRYPTO_memcmp(t, want, strlen(want)) == 0;
+			    memeql_sec(t, want, strlen(want));
 			p->reply = c->authed ? intake_reply_ok(0) :
 			    intake_reply_error("wrong or missing token; use the "
 			    "token file written next to the database (DB.token)");

@@ -24,7 +24,7 @@
 #include "server-mirror.h"
 
 #include <jansson.h>
-#include <openssl/crypto.h>
+#include <nettle/memops.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -382,7 +382,7 @@ server_mirror_hello(struct mirror_conn *c, const char *line, size_t len)
 		server_mirror_refuse(c, err);
 	} else if (c->tcp && (tok == NULL || want == NULL ||
 	    strlen(tok) != strlen(want) ||
-	    CRYPTO_memcmp(tok, want, strlen(want)) != 0)) {
+	    !memeql_sec(tok, want, strlen(want)))) {
 		server_mirror_refuse(c, "wrong or missing token; pass the chair's "
 		    "DB.token file with --token-file");
 	} else {
