@@ -46,4 +46,10 @@ int cmd_import(int argc, char **argv);
 /* podium state. */
 int cmd_state(int argc, char **argv);
 
+/* podium export. */
+int cmd_export(int argc, char **argv);
+
+/* podium verify. */
+int cmd_verify(int argc, char **argv);
+
 #endif /* PODIUM_CLI_H */

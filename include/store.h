@@ -16,8 +16,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The schema version this build writes and reads. */
-#define STORE_SCHEMA_VERSION 1
+/*
+ * The schema version this build writes. Schema 1 (no hash chain) is still
+ * read; a writer migrates it to 2 when it opens it.
+ */
+#define STORE_SCHEMA_VERSION 2
+
+/* Hex digits of a SHA-256 hash in the journal's chains. */
+#define STORE_HASH_HEX 64
 
 struct store;
 
@@ -90,5 +96,55 @@ int64_t store_find_ext_id(struct store *s, const char *ext_id);
 
 /* Largest seq in the journal, 0 if empty. */
 int64_t store_last_seq(struct store *s);
+
+/*
+ * The tamper-evident journal (docs/RECORD.md). Every row carries a SHA-256
+ * over the previous row's hash and its own immutable fields; every change
+ * of an undone flag is an entry of a second chain, the undo chain, written
+ * in the same transaction. store_verify() recomputes both.
+ */
+
+/* What store_verify() found, in the order it looks. */
+enum store_verify_status {
+	STORE_VERIFY_OK,        /* both chains and the flags are intact */
+	STORE_VERIFY_UNCHAINED, /* schema 1: the journal predates the chains */
+	STORE_VERIFY_DAMAGED,   /* the file fails SQLite's integrity check */
+	STORE_VERIFY_ROW,       /* a journal row is wrong: at is its seq */
+	STORE_VERIFY_UNDO,      /* an undo entry is wrong: at is its n */
+};
+
+/* The outcome of store_verify(). */
+struct store_verify_result {
+	enum store_verify_status status;
+	int64_t at;            /* seq (ROW) or undo n (UNDO) of the first break */
+	char why[320];         /* what is wrong there, one sentence; "" if ok */
+	int64_t rows;          /* journal rows read */
+	int64_t last_seq;      /* seq of the last row, 0 if none */
+	int64_t undone_rows;   /* rows whose undone flag is set */
+	int64_t undos;         /* entries of the undo chain */
+	int64_t bad_rows;      /* rows whose hash does not match */
+	int64_t bad_undos;     /* undo entries whose hash does not match */
+	int64_t bad_flags;     /* rows whose flag disagrees with the undo chain */
+	char journal_hash[STORE_HASH_HEX + 1]; /* last row's hash (the genesis if none) */
+	char undo_hash[STORE_HASH_HEX + 1];    /* last undo entry's hash (likewise) */
+	char integrity[160];   /* "ok" or SQLite's first complaint */
+};
+
+/*
+ * Check the file, both chains and that every row's undone flag is what the
+ * undo chain says, all in one read snapshot (a chair may be writing). 0
+ * with *r filled in (r->status says whether it is intact), or -1 with
+ * *cause when the database cannot be read.
+ */
+int store_verify(struct store *s, struct store_verify_result *r,
+    char **cause);
+
+/*
+ * Find a hash in the chains, to check a published record: *seq is the row
+ * whose hash it is, or *undo_n the undo entry's n; both 0 when it is in
+ * neither. 0, or -1 with *cause on a database error.
+ */
+int store_hash_find(struct store *s, const char *hash, int64_t *seq,
+    int64_t *undo_n, char **cause);
 
 #endif /* PODIUM_STORE_H */

@@ -31,7 +31,6 @@ static const char main_usage[] =
 int
 main(int argc, char **argv)
 {
-	static const char *const later[] = { "export" };
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
 	if (cmd == NULL || cmd[0] == '-') {
@@ -58,14 +57,13 @@ main(int argc, char **argv)
 		return cmd_ask(argc - 1, argv + 1);
 	if (strcmp(cmd, "import") == 0)
 		return cmd_import(argc - 1, argv + 1);
+	if (strcmp(cmd, "export") == 0)
+		return cmd_export(argc - 1, argv + 1);
+	if (strcmp(cmd, "verify") == 0)
+		return cmd_verify(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0) {
 		fputs(main_usage, stdout);
 		return CLI_OK;
-	}
-	for (size_t i = 0; i < sizeof later / sizeof later[0]; i++) {
-		if (strcmp(cmd, later[i]) == 0)
-			return cli_error(CLI_FAIL, "`podium %s` is not available in "
-			    "this version of podium (%s)", cmd, PODIUM_VERSION);
 	}
 	return cli_error(CLI_USAGE, "unknown command '%s'; podium --help lists "
 	    "the commands", cmd);

@@ -14,6 +14,15 @@
  * Every cached statement is reset as soon as it has been used: a statement
  * left mid-way would hold its read snapshot open, so a reader would never
  * see later commits and the writer could never checkpoint the WAL.
+ *
+ * The journal is tamper-evident (docs/RECORD.md): inside the transaction
+ * that inserts rows, each row's hash is computed over the hash of the row
+ * before it (read back in the same transaction, so no cached value can go
+ * stale) and its immutable fields (store-chain.c); the mutable undone flag
+ * is covered by the undo chain, one entry per store_set_undone() in the
+ * same transaction. A writer that opens a schema-1 file adds both chains
+ * to it in one transaction; a reader leaves it as it is. store_verify()
+ * recomputes everything in one read snapshot.
  */
 #include "store.h"
 
@@ -27,6 +36,8 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+
+#include "store-chain.h"
 
 /* How long a statement waits for another connection's lock, in ms. */
 #define STORE_BUSY_TIMEOUT_MS 2000
@@ -45,6 +56,9 @@ enum store_stmt {
 	STMT_META_SET,
 	STMT_FIND_EXT_ID,
 	STMT_LAST_SEQ,
+	STMT_LAST_ROW,
+	STMT_LAST_UNDO,
+	STMT_INSERT_UNDO,
 	STMT_COUNT
 };
 
@@ -53,14 +67,20 @@ static const char *const store_stmt_sql[STMT_COUNT] = {
 	[STMT_COMMIT] = "COMMIT",
 	[STMT_ROLLBACK] = "ROLLBACK",
 	[STMT_INSERT_ROW] = "INSERT INTO journal"
-	    "(seq, kind, args, mono_ms, wall_ms, origin, ext_id, undone)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    "(seq, kind, args, mono_ms, wall_ms, origin, ext_id, undone, hash)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[STMT_SET_UNDONE] = "UPDATE journal SET undone = ? WHERE seq = ?",
 	[STMT_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[STMT_META_SET] = "INSERT OR REPLACE INTO meta(key, value)"
 	    " VALUES (?, ?)",
 	[STMT_FIND_EXT_ID] = "SELECT seq FROM journal WHERE ext_id = ?",
 	[STMT_LAST_SEQ] = "SELECT COALESCE(MAX(seq), 0) FROM journal",
+	[STMT_LAST_ROW] = "SELECT seq, hash FROM journal"
+	    " ORDER BY seq DESC LIMIT 1",
+	[STMT_LAST_UNDO] = "SELECT n, hash FROM journal_undo"
+	    " ORDER BY n DESC LIMIT 1",
+	[STMT_INSERT_UNDO] = "INSERT INTO journal_undo(n, seq, undone, hash)"
+	    " VALUES (?, ?, ?, ?)",
 };
 
 /*
@@ -79,12 +99,35 @@ static const char store_schema_sql[] =
 	" wall_ms INTEGER NOT NULL,"
 	" origin TEXT NOT NULL,"
 	" ext_id TEXT UNIQUE,"
-	" undone INTEGER NOT NULL DEFAULT 0);";
+	" undone INTEGER NOT NULL DEFAULT 0,"
+	" hash TEXT NOT NULL);"
+	"CREATE TABLE journal_undo ("
+	" n INTEGER PRIMARY KEY,"
+	" seq INTEGER NOT NULL,"
+	" undone INTEGER NOT NULL,"
+	" hash TEXT NOT NULL);";
+
+/*
+ * What schema 1 lacks, added by a writer in one transaction before it
+ * computes the chains of the rows already there.
+ */
+static const char store_migrate_sql[] =
+	"ALTER TABLE journal ADD COLUMN hash TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE journal_undo ("
+	" n INTEGER PRIMARY KEY,"
+	" seq INTEGER NOT NULL,"
+	" undone INTEGER NOT NULL,"
+	" hash TEXT NOT NULL);";
+
+/* The first schema that has the hash chains. */
+#define STORE_CHAINED_VERSION 2
 
 struct store {
 	sqlite3 *db;
 	char *path;
 	enum store_mode mode;
+	int64_t version;          /* schema of the file, as last read */
+	struct store_chain *chain; /* digest context, reused */
 	sqlite3_stmt *stmt[STMT_COUNT];
 };
 
@@ -413,7 +456,8 @@ store_check_schema(struct store *s, bool *fresh, char **cause)
 		    s->path, (long long)version, (long long)ours);
 		return -1;
 	}
-	if (version != ours) {
+	/* Schema 1 is read as it is; a writer adds the chains to it. */
+	if (version < 1) {
 		store_set_cause(cause, "%s is a podium database with schema"
 		    " %lld, which this podium (schema %lld) cannot read; give"
 		    " another --db", s->path, (long long)version,
@@ -422,15 +466,17 @@ store_check_schema(struct store *s, bool *fresh, char **cause)
 	}
 
 	if (store_query_int(s, "SELECT count(*) FROM sqlite_master"
-	    " WHERE type = 'table' AND name IN ('meta', 'journal')",
+	    " WHERE type = 'table'"
+	    " AND name IN ('meta', 'journal', 'journal_undo')",
 	    &tables, cause) != 0)
 		return -1;
-	if (tables != 2) {
+	if (tables != (version >= STORE_CHAINED_VERSION ? 3 : 2)) {
 		store_set_cause(cause, "%s is damaged (its journal table is"
 		    " missing); restore it from a backup or give another --db",
 		    s->path);
 		return -1;
 	}
+	s->version = version;
 	return 0;
 }
 
@@ -463,6 +509,7 @@ store_create_schema(struct store *s, char **cause)
 			store_db_cause(s, "creating the database", rc, cause);
 			goto fail;
 		}
+		s->version = STORE_SCHEMA_VERSION;
 	}
 	if (store_exec_stmt(s, STMT_COMMIT, "creating the database",
 	    cause) != 0)
@@ -542,6 +589,239 @@ store_create_file(struct store *s, char **cause)
 	return 0;
 }
 
+/*
+ * The hash both chains start from, over the event text and the mode as
+ * stored now (both are written once, before the first row).
+ */
+static int
+store_genesis(struct store *s, char out[STORE_HASH_HEX + 1], char **cause)
+{
+	char *event = NULL, *mode = NULL;
+
+	if (store_query_text(s, "SELECT value FROM meta WHERE key = 'event'",
+	    &event, cause) != SQLITE_OK)
+		return -1;
+	if (store_query_text(s, "SELECT value FROM meta WHERE key = 'mode'",
+	    &mode, cause) != SQLITE_OK) {
+		free(event);
+		return -1;
+	}
+	store_chain_genesis(s->chain, event, mode, out);
+	free(event);
+	free(mode);
+	return 0;
+}
+
+/* Copy a stored hash (NULL reads as empty: verification will say so). */
+static void
+store_copy_hash(char out[STORE_HASH_HEX + 1], const unsigned char *text)
+{
+	snprintf(out, STORE_HASH_HEX + 1, "%s",
+	    text != NULL ? (const char *)text : "");
+}
+
+/*
+ * The last link of a chain, inside the caller's transaction: the largest
+ * seq (or undo n) and its hash, or 0 and the genesis for an empty chain.
+ */
+static int
+store_last_link(struct store *s, enum store_stmt id, int64_t *last,
+    char prev[STORE_HASH_HEX + 1], char **cause)
+{
+	sqlite3_stmt *stmt = store_stmt(s, id, cause);
+	int rc;
+
+	if (stmt == NULL)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*last = sqlite3_column_int64(stmt, 0);
+		store_copy_hash(prev, sqlite3_column_text(stmt, 1));
+		sqlite3_reset(stmt);
+		return 0;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(s, "reading the journal", rc, cause);
+		return -1;
+	}
+	*last = 0;
+	return store_genesis(s, prev, cause);
+}
+
+/* Append one entry to the undo chain, inside the caller's transaction. */
+static int
+store_append_undo(struct store *s, int64_t seq, bool undone, char **cause)
+{
+	char prev[STORE_HASH_HEX + 1], hash[STORE_HASH_HEX + 1];
+	sqlite3_stmt *stmt;
+	int64_t n;
+	int rc;
+
+	if (store_last_link(s, STMT_LAST_UNDO, &n, prev, cause) != 0)
+		return -1;
+	n++;
+	store_chain_undo(s->chain, prev, n, seq, undone, hash);
+	stmt = store_stmt(s, STMT_INSERT_UNDO, cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, n);
+	sqlite3_bind_int64(stmt, 2, seq);
+	sqlite3_bind_int(stmt, 3, undone ? 1 : 0);
+	sqlite3_bind_text(stmt, 4, hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(s, "saving an undo", rc, cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* One row of a schema-1 journal on its way to getting its hash. */
+struct store_migrate_row {
+	int64_t seq;
+	bool undone;
+	char hash[STORE_HASH_HEX + 1];
+};
+
+/*
+ * Read a schema-1 journal in seq order and compute every row's hash
+ * (before writing any: a table is not updated while it is being read).
+ */
+static int
+store_migrate_hash(struct store *s, struct store_migrate_row **out,
+    size_t *n, char **cause)
+{
+	char prev[STORE_HASH_HEX + 1];
+	struct store_migrate_row *v = NULL;
+	sqlite3_stmt *stmt = NULL;
+	struct store_row row;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (store_genesis(s, prev, cause) != 0)
+		return -1;
+	rc = sqlite3_prepare_v2(s->db, "SELECT seq, kind, args, mono_ms,"
+	    " wall_ms, origin, ext_id, undone FROM journal ORDER BY seq", -1,
+	    &stmt, NULL);
+	while (stmt != NULL && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap != 0 ? cap * 2 : 1024;
+			v = realloc(v, cap * sizeof *v);
+			if (v == NULL)
+				store_oom();
+		}
+		row.seq = sqlite3_column_int64(stmt, 0);
+		row.kind = (const char *)sqlite3_column_text(stmt, 1);
+		row.args = (const char *)sqlite3_column_text(stmt, 2);
+		row.mono_ms = sqlite3_column_int64(stmt, 3);
+		row.wall_ms = sqlite3_column_int64(stmt, 4);
+		row.origin = (const char *)sqlite3_column_text(stmt, 5);
+		row.ext_id = (const char *)sqlite3_column_text(stmt, 6);
+		v[*n].seq = row.seq;
+		v[*n].undone = sqlite3_column_int(stmt, 7) != 0;
+		store_chain_row(s->chain, prev, &row, v[*n].hash);
+		memcpy(prev, v[*n].hash, sizeof prev);
+		(*n)++;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(s, "adding the hash chain", rc, cause);
+		free(v);
+		*n = 0;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * Inside the migration's transaction: the hash column and the undo table,
+ * every row's hash, and one undo entry per row already undone (in seq
+ * order: when they were undone was not recorded).
+ */
+static int
+store_migrate_rows(struct store *s, char **cause)
+{
+	struct store_migrate_row *v = NULL;
+	sqlite3_stmt *stmt = NULL;
+	size_t n = 0, i;
+	char *sql = NULL;
+	int rc;
+
+	rc = sqlite3_exec(s->db, store_migrate_sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		store_db_cause(s, "adding the hash chain", rc, cause);
+		goto fail;
+	}
+	if (store_migrate_hash(s, &v, &n, cause) != 0)
+		goto fail;
+	rc = sqlite3_prepare_v2(s->db, "UPDATE journal SET hash = ?"
+	    " WHERE seq = ?", -1, &stmt, NULL);
+	for (i = 0; rc == SQLITE_OK && i < n; i++) {
+		sqlite3_bind_text(stmt, 1, v[i].hash, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, v[i].seq);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_OK) {
+		store_db_cause(s, "adding the hash chain", rc, cause);
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i].undone && store_append_undo(s, v[i].seq, true,
+		    cause) != 0)
+			goto fail;
+	}
+	if (asprintf(&sql, "INSERT OR REPLACE INTO meta(key, value)"
+	    " VALUES ('schema_version', '%d'); PRAGMA user_version = %d;",
+	    STORE_CHAINED_VERSION, STORE_CHAINED_VERSION) < 0)
+		store_oom();
+	rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		store_db_cause(s, "adding the hash chain", rc, cause);
+		goto fail;
+	}
+	free(v);
+	return 0;
+
+fail:
+	free(v);
+	return -1;
+}
+
+/* Give a schema-1 database its chains, all in one transaction. */
+static int
+store_migrate(struct store *s, char **cause)
+{
+	int64_t version;
+
+	if (store_exec_stmt(s, STMT_BEGIN, "adding the hash chain", cause) != 0)
+		return -1;
+	/* Another writer may have done it since we looked. */
+	if (store_query_int(s, "PRAGMA user_version", &version, cause) != 0)
+		goto fail;
+	if (version < STORE_CHAINED_VERSION &&
+	    store_migrate_rows(s, cause) != 0)
+		goto fail;
+	if (store_exec_stmt(s, STMT_COMMIT, "adding the hash chain",
+	    cause) != 0)
+		goto fail;
+	s->version = STORE_CHAINED_VERSION;
+	return 0;
+
+fail:
+	store_rollback(s);
+	return -1;
+}
+
 /* Open the writer's connection: validate first, then configure. */
 static int
 store_open_rw(struct store *s, char **cause)
@@ -576,6 +856,9 @@ store_open_rw(struct store *s, char **cause)
 	if (store_setup_writer(s, cause) != 0)
 		return -1;
 	if (fresh && store_create_schema(s, cause) != 0)
+		return -1;
+	if (!fresh && s->version < STORE_CHAINED_VERSION &&
+	    store_migrate(s, cause) != 0)
 		return -1;
 	return 0;
 }
@@ -628,6 +911,7 @@ store_open(struct store **out, const char *path, enum store_mode mode,
 	s = store_xcalloc(1, sizeof *s);
 	s->path = store_xstrdup(path);
 	s->mode = mode;
+	s->chain = store_chain_create();
 	if (mode == STORE_READ_ONLY)
 		rc = store_open_ro(s, cause);
 	else
@@ -653,6 +937,7 @@ store_close(struct store *s)
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close_v2(s->db);
+	store_chain_destroy(s->chain);
 	free(s->path);
 	free(s);
 }
@@ -728,17 +1013,14 @@ static int
 store_insert_rows(struct store *s, const struct store_row *rows, size_t n,
     char **cause)
 {
+	char prev[STORE_HASH_HEX + 1], hash[STORE_HASH_HEX + 1];
 	sqlite3_stmt *stmt;
 	int64_t last;
 	size_t i;
 	int rc;
 
-	last = store_last_seq(s);
-	if (last < 0) {
-		store_db_cause(s, "reading the journal",
-		    sqlite3_extended_errcode(s->db), cause);
+	if (store_last_link(s, STMT_LAST_ROW, &last, prev, cause) != 0)
 		return -1;
-	}
 	for (i = 0; i < n; i++) {
 		const struct store_row *r = &rows[i];
 
@@ -749,6 +1031,7 @@ store_insert_rows(struct store *s, const struct store_row *rows, size_t n,
 			    (long long)last);
 			return -1;
 		}
+		store_chain_row(s->chain, prev, r, hash);
 		stmt = store_stmt(s, STMT_INSERT_ROW, cause);
 		if (stmt == NULL)
 			return -1;
@@ -764,6 +1047,7 @@ store_insert_rows(struct store *s, const struct store_row *rows, size_t n,
 		else
 			sqlite3_bind_null(stmt, 7);
 		sqlite3_bind_int(stmt, 8, r->undone ? 1 : 0);
+		sqlite3_bind_text(stmt, 9, hash, -1, SQLITE_STATIC);
 		rc = sqlite3_step(stmt);
 		if (rc != SQLITE_DONE) {
 			/* seq is checked above, so only ext_id can clash. */
@@ -780,7 +1064,11 @@ store_insert_rows(struct store *s, const struct store_row *rows, size_t n,
 			return -1;
 		}
 		sqlite3_reset(stmt);
+		/* A row born undone is an undo like any other. */
+		if (r->undone && store_append_undo(s, r->seq, true, cause) != 0)
+			return -1;
 		last = r->seq;
+		memcpy(prev, hash, sizeof prev);
 	}
 	return 0;
 }
@@ -950,6 +1238,8 @@ store_set_undone(struct store *s, int64_t seq, bool undone, char **cause)
 		    (long long)seq, s->path);
 		goto fail;
 	}
+	if (store_append_undo(s, seq, undone, cause) != 0)
+		goto fail;
 	if (store_exec_stmt(s, STMT_COMMIT, "saving an undo", cause) != 0)
 		goto fail;
 	return 0;
@@ -1042,4 +1332,356 @@ store_last_seq(struct store *s)
 		seq = sqlite3_column_int64(stmt, 0);
 	sqlite3_reset(stmt);
 	return seq;
+}
+
+/* One undo entry as verification needs it. */
+struct store_undo_entry {
+	int64_t n;
+	int64_t seq;
+	bool undone;
+};
+
+/* Everything store_verify() tracks while it walks the chains. */
+struct store_verify_walk {
+	struct store_verify_result *r;
+	struct store_undo_entry *undo; /* sorted by seq, then n */
+	size_t nundo;
+	size_t next;                   /* first entry not matched to a row yet */
+	int64_t first_bad_row;         /* seq, or 0 */
+	char bad_row_why[200];
+	int64_t first_bad_undo;        /* n, or 0 */
+	char bad_undo_why[200];
+	int64_t first_bad_flag;        /* seq, or 0 */
+	char bad_flag_why[200];
+};
+
+/* Order undo entries by the row they are about, then by when. */
+static int
+store_undo_cmp(const void *a, const void *b)
+{
+	const struct store_undo_entry *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->n < y->n ? -1 : x->n > y->n;
+}
+
+/* Note a bad undo entry, keeping the one that comes first. */
+static void
+store_verify_bad_undo(struct store_verify_walk *w, int64_t n,
+    const char *why)
+{
+	if (w->first_bad_undo == 0 || n < w->first_bad_undo) {
+		w->first_bad_undo = n;
+		snprintf(w->bad_undo_why, sizeof w->bad_undo_why, "%s", why);
+	}
+}
+
+/*
+ * Recompute the undo chain (each entry against the stored hash before it,
+ * so one edit shows at the entry edited) and keep its entries.
+ */
+static int
+store_verify_undo(struct store *s, struct store_verify_walk *w,
+    const char *genesis)
+{
+	char prev[STORE_HASH_HEX + 1], want[STORE_HASH_HEX + 1];
+	sqlite3_stmt *stmt = NULL;
+	size_t cap = 0;
+	int rc;
+
+	memcpy(prev, genesis, sizeof prev);
+	rc = sqlite3_prepare_v2(s->db, "SELECT n, seq, undone, hash"
+	    " FROM journal_undo ORDER BY n", -1, &stmt, NULL);
+	while (stmt != NULL && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct store_undo_entry e;
+		const unsigned char *hash = sqlite3_column_text(stmt, 3);
+
+		e.n = sqlite3_column_int64(stmt, 0);
+		e.seq = sqlite3_column_int64(stmt, 1);
+		e.undone = sqlite3_column_int(stmt, 2) != 0;
+		store_chain_undo(s->chain, prev, e.n, e.seq, e.undone, want);
+		if (hash == NULL || strcmp((const char *)hash, want) != 0) {
+			w->r->bad_undos++;
+			store_verify_bad_undo(w, e.n, "its hash does not match"
+			    " it and the entry before it: the entry was"
+			    " changed after it was written, or an entry just"
+			    " before it was removed or inserted");
+		}
+		store_copy_hash(prev, hash);
+		if (w->nundo == cap) {
+			cap = cap != 0 ? cap * 2 : 64;
+			w->undo = realloc(w->undo, cap * sizeof *w->undo);
+			if (w->undo == NULL)
+				store_oom();
+		}
+		w->undo[w->nundo++] = e;
+		w->r->undos++;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return rc;
+	memcpy(w->r->undo_hash, prev, sizeof prev);
+	if (w->nundo > 0)
+		qsort(w->undo, w->nundo, sizeof *w->undo, store_undo_cmp);
+	return SQLITE_OK;
+}
+
+/* Entries about rows that are not in the journal (seq before this one). */
+static void
+store_verify_orphans(struct store_verify_walk *w, int64_t before)
+{
+	char why[200];
+
+	while (w->next < w->nundo && w->undo[w->next].seq < before) {
+		snprintf(why, sizeof why, "it undoes row %lld, which is not in"
+		    " the journal: the row was removed",
+		    (long long)w->undo[w->next].seq);
+		store_verify_bad_undo(w, w->undo[w->next].n, why);
+		w->next++;
+	}
+}
+
+/* Whether a row's undone flag is what the undo chain says it must be. */
+static void
+store_verify_flag(struct store_verify_walk *w, int64_t seq, bool undone)
+{
+	const struct store_undo_entry *last = NULL;
+
+	store_verify_orphans(w, seq);
+	while (w->next < w->nundo && w->undo[w->next].seq == seq)
+		last = &w->undo[w->next++];
+	if (undone == (last != NULL && last->undone))
+		return;
+	w->r->bad_flags++;
+	if (w->first_bad_flag != 0)
+		return;
+	w->first_bad_flag = seq;
+	if (last == NULL)
+		snprintf(w->bad_flag_why, sizeof w->bad_flag_why, "it is marked"
+		    " undone, but the undo chain never undid it: the flag was"
+		    " changed by hand");
+	else if (undone)
+		snprintf(w->bad_flag_why, sizeof w->bad_flag_why, "it is marked"
+		    " undone, but undo entry %lld restored it: the flag was"
+		    " changed by hand", (long long)last->n);
+	else
+		snprintf(w->bad_flag_why, sizeof w->bad_flag_why, "it is not"
+		    " marked undone, but undo entry %lld undid it: the flag"
+		    " was changed by hand", (long long)last->n);
+}
+
+/*
+ * Recompute the journal chain (each row against the stored hash of the
+ * row before it, so one edited row shows at that row) and check each
+ * row's undone flag against the undo chain.
+ */
+static int
+store_verify_rows(struct store *s, struct store_verify_walk *w,
+    const char *genesis)
+{
+	char prev[STORE_HASH_HEX + 1], want[STORE_HASH_HEX + 1];
+	sqlite3_stmt *stmt = NULL;
+	struct store_row row;
+	int rc;
+
+	memcpy(prev, genesis, sizeof prev);
+	rc = sqlite3_prepare_v2(s->db, "SELECT seq, kind, args, mono_ms,"
+	    " wall_ms, origin, ext_id, undone, hash FROM journal ORDER BY seq",
+	    -1, &stmt, NULL);
+	while (stmt != NULL && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const unsigned char *hash = sqlite3_column_text(stmt, 8);
+
+		row.seq = sqlite3_column_int64(stmt, 0);
+		row.kind = (const char *)sqlite3_column_text(stmt, 1);
+		row.args = (const char *)sqlite3_column_text(stmt, 2);
+		row.mono_ms = sqlite3_column_int64(stmt, 3);
+		row.wall_ms = sqlite3_column_int64(stmt, 4);
+		row.origin = (const char *)sqlite3_column_text(stmt, 5);
+		row.ext_id = (const char *)sqlite3_column_text(stmt, 6);
+		row.undone = sqlite3_column_int(stmt, 7) != 0;
+		store_chain_row(s->chain, prev, &row, want);
+		if (hash == NULL || strcmp((const char *)hash, want) != 0) {
+			w->r->bad_rows++;
+			if (w->first_bad_row == 0) {
+				w->first_bad_row = row.seq;
+				snprintf(w->bad_row_why, sizeof w->bad_row_why,
+				    "%s", hash == NULL || hash[0] == '\0' ?
+				    "it has no hash: it was not written by"
+				    " podium" : w->r->rows == 0 ?
+				    "its content does not match its hash: the"
+				    " row, or the stored event or mode the"
+				    " chain starts from, was changed after it"
+				    " was written" :
+				    "its content does not match its hash: the"
+				    " row was changed after it was written, or"
+				    " a row just before it was removed or"
+				    " inserted");
+			}
+		}
+		store_copy_hash(prev, hash);
+		store_verify_flag(w, row.seq, row.undone);
+		w->r->rows++;
+		w->r->last_seq = row.seq;
+		w->r->undone_rows += row.undone;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return rc;
+	store_verify_orphans(w, INT64_MAX);
+	memcpy(w->r->journal_hash, prev, sizeof prev);
+	return SQLITE_OK;
+}
+
+/* Decide the outcome: the file, then row hashes, the undo chain, flags. */
+static void
+store_verify_decide(struct store_verify_walk *w)
+{
+	struct store_verify_result *r = w->r;
+
+	if (w->first_bad_row != 0) {
+		r->status = STORE_VERIFY_ROW;
+		r->at = w->first_bad_row;
+		snprintf(r->why, sizeof r->why, "%s", w->bad_row_why);
+	} else if (w->first_bad_undo != 0) {
+		r->status = STORE_VERIFY_UNDO;
+		r->at = w->first_bad_undo;
+		snprintf(r->why, sizeof r->why, "%s", w->bad_undo_why);
+	} else if (w->first_bad_flag != 0) {
+		r->status = STORE_VERIFY_ROW;
+		r->at = w->first_bad_flag;
+		snprintf(r->why, sizeof r->why, "%s", w->bad_flag_why);
+	} else {
+		r->status = STORE_VERIFY_OK;
+	}
+}
+
+/* Count the rows of an unchained (schema 1) journal. */
+static int
+store_verify_count(struct store *s, struct store_verify_result *r,
+    char **cause)
+{
+	if (store_query_int(s, "SELECT count(*) FROM journal", &r->rows,
+	    cause) != 0)
+		return -1;
+	if (store_query_int(s, "SELECT COALESCE(MAX(seq), 0) FROM journal",
+	    &r->last_seq, cause) != 0)
+		return -1;
+	return store_query_int(s, "SELECT count(*) FROM journal"
+	    " WHERE undone != 0", &r->undone_rows, cause);
+}
+
+/* The checks of store_verify(), inside its read transaction. */
+static int
+store_verify_in(struct store *s, struct store_verify_result *r,
+    char **cause)
+{
+	struct store_verify_walk w;
+	char genesis[STORE_HASH_HEX + 1], *report = NULL;
+	int64_t version;
+	int rc;
+
+	if (store_query_text(s, "PRAGMA integrity_check", &report, cause) !=
+	    SQLITE_OK)
+		return -1;
+	snprintf(r->integrity, sizeof r->integrity, "%s", report != NULL ?
+	    store_first_problem(report) : "no answer");
+	free(report);
+	if (strcmp(r->integrity, "ok") != 0) {
+		r->status = STORE_VERIFY_DAMAGED;
+		snprintf(r->why, sizeof r->why, "the file is damaged"
+		    " (integrity check: %s); restore it from a backup",
+		    r->integrity);
+		return 0;
+	}
+	/* A chair may have added the chains since this handle opened. */
+	if (store_query_int(s, "PRAGMA user_version", &version, cause) != 0)
+		return -1;
+	if (version < STORE_CHAINED_VERSION) {
+		r->status = STORE_VERIFY_UNCHAINED;
+		snprintf(r->why, sizeof r->why, "the database predates the"
+		    " hash chain (schema %lld); open it once with the chair"
+		    " console (podium --db %s) to add it", (long long)version,
+		    s->path);
+		return store_verify_count(s, r, cause);
+	}
+	if (store_genesis(s, genesis, cause) != 0)
+		return -1;
+	memset(&w, 0, sizeof w);
+	w.r = r;
+	rc = store_verify_undo(s, &w, genesis);
+	if (rc == SQLITE_OK)
+		rc = store_verify_rows(s, &w, genesis);
+	free(w.undo);
+	if (rc != SQLITE_OK) {
+		store_db_cause(s, "verifying the journal", rc, cause);
+		return -1;
+	}
+	store_verify_decide(&w);
+	return 0;
+}
+
+/* Check the file and both chains in one read snapshot; see store.h. */
+int
+store_verify(struct store *s, struct store_verify_result *r, char **cause)
+{
+	bool own = sqlite3_get_autocommit(s->db) != 0;
+	int rc, ret;
+
+	memset(r, 0, sizeof *r);
+	/* One snapshot: a chair appending meanwhile is not half-seen. */
+	if (own) {
+		rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			store_db_cause(s, "verifying the journal", rc, cause);
+			return -1;
+		}
+	}
+	ret = store_verify_in(s, r, cause);
+	if (own)
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	return ret;
+}
+
+/* Look a hash up in one chain: the key (seq or n) holding it, or 0. */
+static int
+store_hash_lookup(struct store *s, const char *sql, const char *hash,
+    int64_t *key, char **cause)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	*key = 0;
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, hash, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_ROW)
+			*key = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_db_cause(s, "looking up a hash", rc, cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* Find a hash in the journal chain or the undo chain; see store.h. */
+int
+store_hash_find(struct store *s, const char *hash, int64_t *seq,
+    int64_t *undo_n, char **cause)
+{
+	int64_t version;
+
+	*seq = *undo_n = 0;
+	if (store_query_int(s, "PRAGMA user_version", &version, cause) != 0)
+		return -1;
+	if (version < STORE_CHAINED_VERSION)
+		return 0;
+	if (store_hash_lookup(s, "SELECT seq FROM journal WHERE hash = ?"
+	    " ORDER BY seq LIMIT 1", hash, seq, cause) != 0)
+		return -1;
+	return store_hash_lookup(s, "SELECT n FROM journal_undo"
+	    " WHERE hash = ? ORDER BY n LIMIT 1", hash, undo_n, cause);
 }

@@ -12,7 +12,8 @@
  * (state_json() at one fixed instant, so two sessions can be compared
  * exactly). The group teardown removes the directory. SQLite is used
  * directly in one place only: a second connection that holds the write
- * lock, so that a commit really fails.
+ * lock, so that a commit really fails. What the session writes must keep
+ * the store's hash chains intact (store_verify()).
  */
 #include "session.h"
 #include "state-json.h"
@@ -1160,6 +1161,56 @@ test_sample_event_path(void **state)
 	free(old);
 }
 
+/*
+ * What the session writes keeps both hash chains intact: actions, a batch
+ * of questions, undos; a reader verifies while the chair is still open.
+ */
+static void
+test_chain(void **state)
+{
+	struct session_item items[2];
+	struct store_verify_result r;
+	char db[512], msg[256], *cause = NULL;
+	struct session *s, *reader;
+	int64_t undone = 0;
+
+	(void)state;
+	tpath(db, sizeof db, "chain.db");
+	s = open_ok(db, event_path, true, false, 1.0);
+	chair_ok(s, MODEL_ACTION_SEGMENT_NEXT, 0, 0);
+	chair_ok(s, MODEL_ACTION_TOGGLE, 0, 0);
+	chair_ok(s, MODEL_ACTION_ADD_TIME, 0, 30);
+	memset(items, 0, sizeof items);
+	for (size_t i = 0; i < 2; i++) {
+		items[i].action.type = MODEL_ACTION_QUESTION_ADD;
+		items[i].action.question.text = i == 0 ? "Why?" : "How?";
+		items[i].ext_id = i == 0 ? "q-1" : "q-2";
+	}
+	assert_int_equal(session_do_batch(s, items, 2, "intake"), 2);
+	assert_true(session_undo(s, msg, sizeof msg));
+	assert_true(session_undo(s, msg, sizeof msg));
+
+	reader = open_ok(db, NULL, false, false, 1.0);
+	assert_int_equal(store_verify(reader->store, &r, &cause), 0);
+	assert_int_equal(r.status, STORE_VERIFY_OK);
+	assert_int_equal(r.rows, (int64_t)reader->njournal);
+	assert_int_equal(r.last_seq, reader->last_seq);
+	for (size_t i = 0; i < reader->njournal; i++)
+		undone += reader->journal[i].undone;
+	assert_int_equal(r.undone_rows, undone);
+	assert_int_equal(r.undos, 2);
+	session_close(reader);
+
+	chair_ok(s, MODEL_ACTION_NEXT_SPEAKER, 0, 0);
+	session_close(s);
+	s = open_ok(db, NULL, false, false, 1.0);
+	assert_int_equal(store_verify(s->store, &r, &cause), 0);
+	assert_int_equal(r.status, STORE_VERIFY_OK);
+	assert_int_equal(r.rows, 4 + 3 + 2 + 1);
+	assert_int_equal(r.undone_rows, 2);
+	session_close(s);
+}
+
 int
 main(void)
 {
@@ -1170,6 +1221,7 @@ main(void)
 		cmocka_unit_test(test_speaker_add_round_trip),
 		cmocka_unit_test(test_undo),
 		cmocka_unit_test(test_undo_skips_intake),
+		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_reader),
 		cmocka_unit_test(test_commit_refused),
 		cmocka_unit_test(test_rehearsal_create),

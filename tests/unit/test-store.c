@@ -6,10 +6,16 @@
  * directory, writes through store.h, reopens or opens a second handle and
  * reads back. Refusal tests snapshot the file first and check that it is
  * byte-identical afterwards. SQLite is used directly only to build files
- * that podium itself would never write (foreign, newer schema).
+ * that podium itself would never write (foreign, newer schema, schema 1)
+ * and to tamper with a journal behind the store's back, as someone editing
+ * the file would; the hash chains must then say where.
+ *
+ * The chain hashes are checked against values computed independently with
+ * Python's hashlib from the encoding documented in docs/RECORD.md.
  */
 #include "store.h"
 #include "lock.h"
+#include "store-chain.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -288,7 +294,7 @@ test_create_reopen(void **state)
 	assert_string_equal(text, "podium");
 	free(text);
 	text = store_meta_get(s, "schema_version");
-	assert_string_equal(text, "1");
+	assert_string_equal(text, "2");
 	free(text);
 	assert_int_equal(store_last_seq(s), 3);
 
@@ -531,7 +537,7 @@ test_newer_schema(void **state)
 
 	snapshot_take(&snap, path);
 	open_refused(path, STORE_READ_WRITE,
-	    "was written by a newer podium (schema 7, this one reads 1);"
+	    "was written by a newer podium (schema 7, this one reads 2);"
 	    " upgrade podium");
 	open_refused(path, STORE_READ_ONLY, "newer podium");
 	snapshot_check(&snap, path);
@@ -771,6 +777,337 @@ test_lock(void **state)
 	free(cause);
 }
 
+/* The hashes are those of the documented encoding (hashlib agrees). */
+static void
+test_chain_vectors(void **state)
+{
+	struct store_chain *c = store_chain_create();
+	char g[STORE_HASH_HEX + 1], h1[STORE_HASH_HEX + 1];
+	char h2[STORE_HASH_HEX + 1], u[STORE_HASH_HEX + 1];
+	struct store_row r1 = { 1, "speaker_add", "{\"n\":1}", -5,
+		1607085000001, "chair", NULL, false };
+	struct store_row r2 = { 2, "question_add",
+		"{\"text\":\"\xc2\xbfQu\xc3\xa9?\"}", 2000, 1607085000002,
+		"intake", "reg-1", true };
+
+	(void)state;
+	store_chain_genesis(c, "{\"title\":\"t\"}", NULL, g);
+	assert_string_equal(g, "c2c5b0186e9687daaad2d69a61f500bb"
+	    "e09edc04d78ba11c2e539232987415d4");
+	store_chain_genesis(c, NULL, "live", h1);
+	assert_string_equal(h1, "10a994f309e930f43c367a4d9afc073d"
+	    "2a78fb19b7dd041b2f08c10929c2d14d");
+	store_chain_row(c, g, &r1, h1);
+	assert_string_equal(h1, "4dd6b8e065444260da445f7b65787d6b"
+	    "e6b2fec04ec93a325bf5bad0ce98cb91");
+	/* The undone flag is not part of a row's hash. */
+	store_chain_row(c, h1, &r2, h2);
+	assert_string_equal(h2, "493f6a977c4440a6fe50920649abace2"
+	    "907ef384b66f672eb41bca48ecc25271");
+	r2.undone = false;
+	store_chain_row(c, h1, &r2, u);
+	assert_string_equal(u, h2);
+	/* A NULL ext_id and an empty one are different rows. */
+	r1.ext_id = "";
+	store_chain_row(c, g, &r1, u);
+	assert_string_not_equal(u, h1);
+	store_chain_undo(c, g, 1, 2, true, u);
+	assert_string_equal(u, "63bbf2d8bf93a3195fa22ae7ee083fcd"
+	    "41e0e776a449f1cbdbda10002b32f41c");
+	store_chain_destroy(c);
+	store_chain_destroy(NULL);
+}
+
+/* Verify a database that must verify, and hand back the result. */
+static void
+verify_ok(const char *path, struct store_verify_result *r)
+{
+	struct store *s = open_ok(path, STORE_READ_ONLY);
+	char *cause = NULL;
+
+	assert_int_equal(store_verify(s, r, &cause), 0);
+	assert_null(cause);
+	if (r->status != STORE_VERIFY_OK)
+		fail_msg("verify %s: status %d at %lld: %s", path,
+		    (int)r->status, (long long)r->at, r->why);
+	assert_string_equal(r->integrity, "ok");
+	assert_string_equal(r->why, "");
+	store_close(s);
+}
+
+/* Verify a database that must be found broken, with status and place. */
+static void
+verify_broken(const char *path, enum store_verify_status status, int64_t at,
+    const char *needle, struct store_verify_result *r)
+{
+	struct store *s = open_ok(path, STORE_READ_ONLY);
+	char *cause = NULL;
+
+	assert_int_equal(store_verify(s, r, &cause), 0);
+	assert_null(cause);
+	if (r->status != status || r->at != at)
+		fail_msg("verify %s: status %d at %lld (wanted %d at %lld): %s",
+		    path, (int)r->status, (long long)r->at, (int)status,
+		    (long long)at, r->why);
+	if (strstr(r->why, needle) == NULL)
+		fail_msg("why \"%s\" lacks \"%s\"", r->why, needle);
+	store_close(s);
+}
+
+/* One text value read straight from a file with SQLite (malloc'd). */
+static char *
+raw_text(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	char *text = NULL;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_text(stmt, 0) != NULL)
+		text = strdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return text;
+}
+
+/* A fresh chained journal with undos and redos verifies; its ends are reported. */
+static void
+test_chain_verify(void **state)
+{
+	char path[512], *cause = NULL, *last;
+	struct store_row rows[2];
+	struct store_verify_result r;
+	struct store *s;
+	int64_t seq, n;
+
+	(void)state;
+	tpath(path, sizeof path, "chain.db");
+	make_podium_db(path, 6);
+	s = open_ok(path, STORE_READ_WRITE);
+	assert_int_equal(store_set_undone(s, 5, true, &cause), 0);
+	assert_int_equal(store_set_undone(s, 6, true, &cause), 0);
+	assert_int_equal(store_set_undone(s, 6, false, &cause), 0);
+	rows[0] = row(7, "question_add", "reg-7");
+	rows[1] = row(8, "toggle", NULL);
+	rows[1].undone = true;
+	assert_int_equal(store_append(s, rows, 2, &cause), 0);
+
+	/* The writer's own handle verifies too, inside no transaction. */
+	assert_int_equal(store_verify(s, &r, &cause), 0);
+	assert_int_equal(r.status, STORE_VERIFY_OK);
+	store_close(s);
+
+	verify_ok(path, &r);
+	assert_int_equal(r.rows, 8);
+	assert_int_equal(r.last_seq, 8);
+	assert_int_equal(r.undos, 4);
+	assert_int_equal(r.undone_rows, 2);
+	assert_int_equal(r.bad_rows + r.bad_undos + r.bad_flags, 0);
+	last = raw_text(path, "SELECT hash FROM journal WHERE seq = 8");
+	assert_string_equal(r.journal_hash, last);
+	free(last);
+	last = raw_text(path, "SELECT hash FROM journal_undo WHERE n = 4");
+	assert_string_equal(r.undo_hash, last);
+	free(last);
+
+	s = open_ok(path, STORE_READ_ONLY);
+	assert_int_equal(store_hash_find(s, r.journal_hash, &seq, &n,
+	    &cause), 0);
+	assert_int_equal(seq, 8);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_hash_find(s, r.undo_hash, &seq, &n, &cause),
+	    0);
+	assert_int_equal(seq, 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(store_hash_find(s, "00", &seq, &n, &cause), 0);
+	assert_int_equal(seq + n, 0);
+	store_close(s);
+
+	/* An empty journal ends at the genesis, in both chains. */
+	tpath(path, sizeof path, "chain-empty.db");
+	make_podium_db(path, 0);
+	verify_ok(path, &r);
+	assert_int_equal(r.rows, 0);
+	assert_string_equal(r.journal_hash, r.undo_hash);
+	assert_string_equal(r.journal_hash, "c2c5b0186e9687daaad2d69a61f500bb"
+	    "e09edc04d78ba11c2e539232987415d4");
+}
+
+/* Each way of editing the file behind podium's back is found where it is. */
+static void
+test_chain_tamper(void **state)
+{
+	struct store_verify_result r;
+	char path[512], *cause = NULL;
+	struct store *s;
+
+	(void)state;
+	tpath(path, sizeof path, "tamper.db");
+	make_podium_db(path, 10);
+	s = open_ok(path, STORE_READ_WRITE);
+	assert_int_equal(store_set_undone(s, 9, true, &cause), 0);
+	store_close(s);
+	verify_ok(path, &r);
+
+	/* An edited argument: that row, and only that row. */
+	raw_sql(path, "UPDATE journal SET args = '{\"n\":2}' WHERE seq = 4;");
+	verify_broken(path, STORE_VERIFY_ROW, 4, "changed after it was"
+	    " written", &r);
+	assert_int_equal(r.bad_rows, 1);
+	raw_sql(path, "UPDATE journal SET args = '{\"n\":1}' WHERE seq = 4;");
+	verify_ok(path, &r);
+
+	/* An edited time, or origin. */
+	raw_sql(path, "UPDATE journal SET wall_ms = wall_ms + 1 WHERE seq = 7;");
+	verify_broken(path, STORE_VERIFY_ROW, 7, "changed", &r);
+	raw_sql(path, "UPDATE journal SET wall_ms = wall_ms - 1 WHERE seq = 7;"
+	    "UPDATE journal SET origin = 'event' WHERE seq = 2;");
+	verify_broken(path, STORE_VERIFY_ROW, 2, "changed", &r);
+	raw_sql(path, "UPDATE journal SET origin = 'chair' WHERE seq = 2;");
+	verify_ok(path, &r);
+
+	/* An undone flag set or cleared by hand. */
+	raw_sql(path, "UPDATE journal SET undone = 1 WHERE seq = 3;");
+	verify_broken(path, STORE_VERIFY_ROW, 3, "never undid it", &r);
+	assert_int_equal(r.bad_flags, 1);
+	raw_sql(path, "UPDATE journal SET undone = 0 WHERE seq IN (3, 9);");
+	verify_broken(path, STORE_VERIFY_ROW, 9, "undo entry 1 undid it", &r);
+	raw_sql(path, "UPDATE journal SET undone = 1 WHERE seq = 9;");
+	verify_ok(path, &r);
+
+	/* The undo chain itself edited. */
+	raw_sql(path, "UPDATE journal_undo SET seq = 8 WHERE n = 1;");
+	verify_broken(path, STORE_VERIFY_UNDO, 1, "does not match", &r);
+	raw_sql(path, "UPDATE journal_undo SET seq = 9 WHERE n = 1;");
+	verify_ok(path, &r);
+
+	/* The event the chain starts from edited: row 1 says so. */
+	raw_sql(path, "UPDATE meta SET value = '{\"title\":\"u\"}'"
+	    " WHERE key = 'event';");
+	verify_broken(path, STORE_VERIFY_ROW, 1, "stored event", &r);
+	raw_sql(path, "UPDATE meta SET value = '{\"title\":\"t\"}'"
+	    " WHERE key = 'event';");
+	verify_ok(path, &r);
+
+	/* A row inserted by hand has no hash; one removed breaks the next. */
+	raw_sql(path, "INSERT INTO journal(seq, kind, args, mono_ms, wall_ms,"
+	    " origin, hash) VALUES (11, 'toggle', '{}', 0, 0, 'chair', '');");
+	verify_broken(path, STORE_VERIFY_ROW, 11, "no hash", &r);
+	raw_sql(path, "DELETE FROM journal WHERE seq = 11;"
+	    "DELETE FROM journal WHERE seq = 5;");
+	verify_broken(path, STORE_VERIFY_ROW, 6, "removed", &r);
+
+	/* A removed undone row leaves its undo entry pointing at nothing. */
+	tpath(path, sizeof path, "tamper-undo.db");
+	make_podium_db(path, 3);
+	s = open_ok(path, STORE_READ_WRITE);
+	assert_int_equal(store_set_undone(s, 3, true, &cause), 0);
+	store_close(s);
+	raw_sql(path, "DELETE FROM journal WHERE seq = 3;");
+	verify_broken(path, STORE_VERIFY_UNDO, 1, "not in the journal", &r);
+}
+
+/*
+ * Build a schema-1 database as podium 0.1 wrote it: the same event and
+ * rows as make_podium_db(path, n) plus an undone row.
+ */
+static void
+make_schema1_db(const char *path, int64_t n)
+{
+	char *sql = NULL;
+
+	raw_sql(path, "PRAGMA journal_mode = WAL;"
+	    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	    "CREATE TABLE journal (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+	    " args TEXT NOT NULL, mono_ms INTEGER NOT NULL,"
+	    " wall_ms INTEGER NOT NULL, origin TEXT NOT NULL,"
+	    " ext_id TEXT UNIQUE, undone INTEGER NOT NULL DEFAULT 0);"
+	    "INSERT INTO meta VALUES ('application', 'podium'),"
+	    " ('schema_version', '1'), ('event', '{\"title\":\"t\"}');"
+	    "PRAGMA user_version = 1;");
+	for (int64_t i = 1; i <= n; i++) {
+		if (asprintf(&sql, "INSERT INTO journal VALUES (%lld,"
+		    " 'speaker_add', '{\"n\":1}', %lld, %lld, 'chair', NULL,"
+		    " %d);", (long long)i, (long long)(1000 * i),
+		    (long long)(1607085000000 + i), i == 2 ? 1 : 0) < 0)
+			abort();
+		raw_sql(path, sql);
+		free(sql);
+	}
+}
+
+/* Schema 1 is read as it is, and a writer adds the chains to it. */
+static void
+test_migrate(void **state)
+{
+	struct store_verify_result r, fresh;
+	char path[512], path2[512], *cause = NULL, *v;
+	struct snapshot snap;
+	struct store_row rows[1];
+	struct store *s;
+	struct seen seen;
+
+	(void)state;
+	tpath(path, sizeof path, "schema1.db");
+	make_schema1_db(path, 5);
+
+	/* A reader leaves it alone and verify says what to do. */
+	snapshot_take(&snap, path);
+	s = open_ok(path, STORE_READ_ONLY);
+	walk(s, &seen);
+	assert_int_equal(seen.n, 5);
+	assert_true(seen.undone[1]);
+	assert_int_equal(store_verify(s, &r, &cause), 0);
+	assert_int_equal(r.status, STORE_VERIFY_UNCHAINED);
+	assert_non_null(strstr(r.why, "predates the hash chain"));
+	assert_non_null(strstr(r.why, "podium --db"));
+	assert_int_equal(r.rows, 5);
+	assert_int_equal(r.undone_rows, 1);
+	store_close(s);
+	snapshot_check(&snap, path);
+
+	/* A writer migrates it; the rows and the flag stay as they were. */
+	s = open_ok(path, STORE_READ_WRITE);
+	v = store_meta_get(s, "schema_version");
+	assert_string_equal(v, "2");
+	free(v);
+	walk(s, &seen);
+	assert_int_equal(seen.n, 5);
+	assert_true(seen.undone[1]);
+	assert_false(seen.undone[2]);
+	rows[0] = row(6, "speaker_add", NULL);
+	assert_int_equal(store_append(s, rows, 1, &cause), 0);
+	store_close(s);
+	verify_ok(path, &r);
+	assert_int_equal(r.rows, 6);
+	assert_int_equal(r.undos, 1);
+	assert_int_equal(r.undone_rows, 1);
+	v = raw_text(path, "PRAGMA user_version");
+	assert_string_equal(v, "2");
+	free(v);
+
+	/* The chain is the one a chained podium would have written. */
+	tpath(path2, sizeof path2, "schema2.db");
+	make_podium_db(path2, 6);
+	s = open_ok(path2, STORE_READ_WRITE);
+	assert_int_equal(store_set_undone(s, 2, true, &cause), 0);
+	store_close(s);
+	verify_ok(path2, &fresh);
+	assert_string_equal(r.journal_hash, fresh.journal_hash);
+	assert_string_equal(r.undo_hash, fresh.undo_hash);
+
+	/* Opening it again changes nothing more. */
+	snapshot_take(&snap, path);
+	store_close(open_ok(path, STORE_READ_WRITE));
+	snapshot_check(&snap, path);
+	verify_ok(path, &fresh);
+	assert_string_equal(r.journal_hash, fresh.journal_hash);
+}
+
 /* Create the scratch directory. */
 static int
 group_setup(void **state)
@@ -819,6 +1156,10 @@ main(void)
 		cmocka_unit_test(test_reader_beside_writer),
 		cmocka_unit_test(test_reader_missing),
 		cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_chain_vectors),
+		cmocka_unit_test(test_chain_verify),
+		cmocka_unit_test(test_chain_tamper),
+		cmocka_unit_test(test_migrate),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
