@@ -17,6 +17,12 @@
 int cli_error(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * Report the option getopt_long() just refused (unknown, or missing its
+ * value) as a usage error of command cmd; returns CLI_USAGE.
+ */
+int cli_bad_option(char **argv, const char *cmd);
+
 /* Print a cause string as an error, free it, and return CLI_FAIL. */
 int cli_fail(char *cause);
 

@@ -7,6 +7,7 @@
 #ifndef PODIUM_REPLAY_H
 #define PODIUM_REPLAY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,12 +18,14 @@ struct replay_item {
 	char *line;      /* the request line as written in the file */
 	size_t len;
 	unsigned long lineno; /* line in the file, for order and messages */
+	bool vote;            /* a vote: not idempotent, never submitted twice */
 };
 
 struct replay {
 	struct replay_item *items;
 	size_t n;
 	size_t next;     /* first item not yet submitted */
+	bool resumed;    /* an existing rehearsal: past votes are not resent */
 };
 
 /* Load a replay file; NULL with *cause naming the bad line. */

@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -25,6 +26,19 @@ cli_error(int code, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return code;
+}
+
+/* Report a refused option as a usage error. */
+int
+cli_bad_option(char **argv, const char *cmd)
+{
+	const char *opt = optind > 0 ? argv[optind - 1] : "?";
+
+	if (optopt != 0 && strncmp(opt, "--", 2) != 0)
+		return cli_error(CLI_USAGE, "unknown option '-%c' or missing "
+		    "value; see podium %s --help", optopt, cmd);
+	return cli_error(CLI_USAGE, "unknown option '%s' or missing value; see "
+	    "podium %s --help", opt, cmd);
 }
 
 /* Print a cause string as an error, free it, and return CLI_FAIL. */

@@ -59,6 +59,7 @@ cmd_ask(int argc, char **argv)
 	int c, rc = CLI_FAIL;
 
 	optind = 1;
+	opterr = 0;  /* errors are ours: "podium: error: ..." */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_opt = optarg; break;
@@ -75,8 +76,7 @@ cmd_ask(int argc, char **argv)
 			fputs(cmd_ask_usage, stdout);
 			return CLI_OK;
 		default:
-			fputs(cmd_ask_usage, stderr);
-			return CLI_USAGE;
+			return cli_bad_option(argv, "ask");
 		}
 	}
 	if (optind != argc - 1)

@@ -86,7 +86,7 @@ static void
 cmd_chair_remove_scratch(const char *dir, const char *db)
 {
 	static const char *const suffixes[] = { "", "-wal", "-shm", ".lock",
-		"-journal" };
+		"-journal", ".token", ".intake.sock", ".mirror.sock" };
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
@@ -127,6 +127,7 @@ cmd_chair(int argc, char **argv, bool rehearse)
 	int c, lock = -1, rc = CLI_FAIL;
 
 	optind = 1;
+	opterr = 0;  /* errors are ours: "podium: error: ..." */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
@@ -160,8 +161,7 @@ cmd_chair(int argc, char **argv, bool rehearse)
 			fputs(usage, stdout);
 			return CLI_OK;
 		default:
-			fputs(usage, stderr);
-			return CLI_USAGE;
+			return cli_bad_option(argv, (rehearse ? "rehearse" : "chair"));
 		}
 	}
 	if (optind < argc)
@@ -223,6 +223,8 @@ cmd_chair(int argc, char **argv, bool rehearse)
 			goto out;
 		}
 	}
+	if (replay != NULL)
+		replay->resumed = !s->created;
 	token = token_load_or_create(db_path, &cause);
 	if (token == NULL) {
 		rc = cli_fail(cause);

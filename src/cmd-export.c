@@ -211,6 +211,7 @@ cmd_export(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
+	opterr = 0;  /* errors are ours: "podium: error: ..." */
 	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -229,8 +230,7 @@ cmd_export(int argc, char **argv)
 			fputs(cmd_export_usage, stdout);
 			return CLI_OK;
 		default:
-			fputs(cmd_export_usage, stderr);
-			return CLI_USAGE;
+			return cli_bad_option(argv, "export");
 		}
 	}
 	if (optind < argc)

@@ -296,6 +296,7 @@ cmd_import(int argc, char **argv)
 	int c, rc = CLI_FAIL;
 
 	optind = 1;
+	opterr = 0;  /* errors are ours: "podium: error: ..." */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_opt = optarg; break;
@@ -313,8 +314,7 @@ cmd_import(int argc, char **argv)
 			fputs(cmd_import_usage, stdout);
 			return CLI_OK;
 		default:
-			fputs(cmd_import_usage, stderr);
-			return CLI_USAGE;
+			return cli_bad_option(argv, "import");
 		}
 	}
 	if (optind != argc - 1)

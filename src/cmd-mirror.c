@@ -60,6 +60,7 @@ cmd_mirror(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
+	opterr = 0;  /* errors are ours: "podium: error: ..." */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_opt = optarg; break;
@@ -80,8 +81,7 @@ cmd_mirror(int argc, char **argv)
 			fputs(cmd_mirror_usage, stdout);
 			return CLI_OK;
 		default:
-			fputs(cmd_mirror_usage, stderr);
-			return CLI_USAGE;
+			return cli_bad_option(argv, "mirror");
 		}
 	}
 	if (optind < argc)

@@ -45,6 +45,7 @@ cmd_state(int argc, char **argv)
 	int c, rc = CLI_FAIL;
 
 	optind = 1;
+	opterr = 0;  /* errors are ours: "podium: error: ..." */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -60,8 +61,7 @@ cmd_state(int argc, char **argv)
 			fputs(cmd_state_usage, stdout);
 			return CLI_OK;
 		default:
-			fputs(cmd_state_usage, stderr);
-			return CLI_USAGE;
+			return cli_bad_option(argv, "state");
 		}
 	}
 	if (optind < argc)

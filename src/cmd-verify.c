@@ -126,6 +126,7 @@ cmd_verify(int argc, char **argv)
 	int c, rc, found;
 
 	optind = 1;
+	opterr = 0;  /* errors are ours: "podium: error: ..." */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -141,8 +142,7 @@ cmd_verify(int argc, char **argv)
 			fputs(cmd_verify_usage, stdout);
 			return CLI_OK;
 		default:
-			fputs(cmd_verify_usage, stderr);
-			return CLI_USAGE;
+			return cli_bad_option(argv, "verify");
 		}
 	}
 	if (optind < argc)

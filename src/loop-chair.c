@@ -200,10 +200,13 @@ loop_chair_replay(struct loop_chair *l)
 		return;
 	now = session_now(s).mono_ms;
 	while (r->next < r->n && start + r->items[r->next].at_ms <= now) {
-		server_intake_submit(l->intake, r->items[r->next].line,
-		    r->items[r->next].len);
+		/* Lines with ids are idempotent; past votes were counted. */
+		if (!(r->resumed && r->items[r->next].vote))
+			server_intake_submit(l->intake, r->items[r->next].line,
+			    r->items[r->next].len);
 		r->next++;
 	}
+	r->resumed = false;
 	if (r->next < r->n)
 		uv_timer_start(&l->replay_timer, loop_chair_replay_cb,
 		    (uint64_t)clock_real_delay(&s->clock,
@@ -248,8 +251,14 @@ loop_chair_run(struct app *app, int input_fd,
 	}
 	signal(SIGPIPE, SIG_IGN);
 	rc = uv_loop_init(&l.loop);
-	if (rc != 0)
-		goto fail;
+	if (rc != 0) {
+		if (asprintf(cause, "cannot set up the event loop: %s",
+		    uv_strerror(rc)) < 0)
+			abort();
+		if (l.trace != NULL)
+			fclose(l.trace);
+		return -1;
+	}
 	l.input.data = l.timer.data = l.replay_timer.data = &l;
 	l.intake_draw.data = &l;
 	if ((rc = uv_poll_init(&l.loop, &l.input, input_fd)) != 0 ||

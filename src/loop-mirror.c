@@ -31,6 +31,8 @@
 
 #define LOOP_MIRROR_BACKOFF_MIN_MS 250
 #define LOOP_MIRROR_BACKOFF_MAX_MS 4000
+/* A burst of readable-but-empty input means the terminal is gone. */
+#define LOOP_MIRROR_EMPTY_READS_MAX 64
 /* No heartbeat for this long: the chair is gone even if TCP says not. */
 #define LOOP_MIRROR_SILENCE_MS (3 * MIRROR_HEARTBEAT_MS)
 
@@ -53,7 +55,8 @@ struct loop_mirror {
 	const struct loop_mirror_options *opt;
 	char *token;
 	char *sock_path;
-	struct session *session;
+	struct session *session;  /* what is shown */
+	struct session *incoming; /* the snapshot being received, until flush */
 	struct app *app;
 	struct ui *ui;
 	char *buf;             /* an unfinished line */
@@ -199,15 +202,27 @@ loop_mirror_hello(struct loop_mirror *l, json_t *o)
 		loop_mirror_finish(l, 1, cause);
 		return -1;
 	}
+	/* Shown only once complete, at its flush: never a half snapshot. */
+	if (l->incoming != l->session)
+		session_close(l->incoming);
+	l->incoming = s;
+	return 0;
+}
+
+/* A flush: a snapshot just completed replaces what is shown. */
+static void
+loop_mirror_flush(struct loop_mirror *l)
+{
+	if (l->incoming == l->session)
+		return;
 	if (l->app != NULL) {
-		app_set_session(l->app, s);
+		app_set_session(l->app, l->incoming);
 	} else if (l->ui != NULL) {
-		l->app = app_create(s, l->ui);
+		l->app = app_create(l->incoming, l->ui);
 		app_set_mirror(l->app, l->opt->clock_view);
 	}
 	session_close(l->session);
-	l->session = s;
-	return 0;
+	l->session = l->incoming;
 }
 
 /* One line of the stream. */
@@ -254,10 +269,10 @@ loop_mirror_line(struct loop_mirror *l, const char *line, size_t len)
 		} else {
 			loop_mirror_hello(l, o);
 		}
-	} else if (l->session == NULL) {
+	} else if (l->incoming == NULL) {
 		loop_mirror_lost(l, "the chair's stream did not start with hello");
 	} else if (strcmp(t, "clock") == 0) {
-		clock_init_follower(&l->session->clock,
+		clock_init_follower(&l->incoming->clock,
 		    json_integer_value(json_object_get(o, "mono")),
 		    json_integer_value(json_object_get(o, "wall")),
 		    json_real_value(json_object_get(o, "speed")),
@@ -273,14 +288,15 @@ loop_mirror_line(struct loop_mirror *l, const char *line, size_t len)
 			NULL, json_is_true(json_object_get(o, "undone")) };
 
 		if (row.kind == NULL || row.args == NULL || row.origin == NULL ||
-		    session_replica_row(l->session, &row, &cause) != 0) {
+		    session_replica_row(l->incoming, &row, &cause) != 0) {
 			free(cause);
 			loop_mirror_lost(l, "the chair sent a damaged row");
 		}
 	} else if (strcmp(t, "undo") == 0) {
-		session_replica_undo(l->session,
+		session_replica_undo(l->incoming,
 		    json_integer_value(json_object_get(o, "seq")));
 	} else if (strcmp(t, "flush") == 0) {
+		loop_mirror_flush(l);
 		l->synced = true;
 		if (l->opt->once) {
 			loop_mirror_finish(l, loop_mirror_print(l), NULL);
@@ -417,7 +433,8 @@ loop_mirror_connect(struct loop_mirror *l)
 
 	l->connect_req.data = l;
 	if (l->opt->connect != NULL) {
-		char host[256];
+		char host[256], *end;
+		long port;
 		const char *colon = strrchr(l->opt->connect, ':');
 		size_t hl = colon != NULL ? (size_t)(colon - l->opt->connect) : 0;
 		const char *h = l->opt->connect;
@@ -433,10 +450,10 @@ loop_mirror_connect(struct loop_mirror *l)
 		}
 		memcpy(host, h, hl);
 		host[hl] = '\0';
-		if (uv_ip4_addr(host, atoi(colon + 1),
-		    (struct sockaddr_in *)&ss) != 0 &&
-		    uv_ip6_addr(host, atoi(colon + 1),
-		    (struct sockaddr_in6 *)&ss) != 0) {
+		port = strtol(colon + 1, &end, 10);
+		if (*end != '\0' || port < 1 || port > 65535 ||
+		    (uv_ip4_addr(host, (int)port, (struct sockaddr_in *)&ss) != 0 &&
+		    uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)&ss) != 0)) {
 			loop_mirror_finish(l, 2, strdup("--connect takes HOST:PORT "
 			    "with a numeric address (e.g. 192.0.2.7:7071)"));
 			return;
@@ -470,13 +487,25 @@ loop_mirror_input_cb(uv_poll_t *p, int status, int events)
 		loop_mirror_finish(l, 0, NULL);
 		return;
 	}
+	if (l->app == NULL) {
+		/* No snapshot yet: nothing to navigate; q still quits. */
+		while (ui_read_key(l->ui, &key)) {
+			n++;
+			if (key.kind == UI_KEY_CHAR && key.ch == 'q')
+				loop_mirror_finish(l, 0, NULL);
+		}
+		l->empty_reads = n == 0 ? l->empty_reads + 1 : 0;
+		if (l->empty_reads > LOOP_MIRROR_EMPTY_READS_MAX)
+			loop_mirror_finish(l, 0, NULL);
+		return;
+	}
 	while (!app_done(l->app) && app_read_key(l->app, &key)) {
 		app_key(l->app, &key);
 		n++;
 	}
 	/* Readable with nothing to read, again and again: the tty hung up. */
 	l->empty_reads = n == 0 ? l->empty_reads + 1 : 0;
-	if (l->empty_reads > 64)
+	if (l->empty_reads > LOOP_MIRROR_EMPTY_READS_MAX)
 		loop_mirror_finish(l, 0, NULL);
 	loop_mirror_after(l);
 }
@@ -549,6 +578,8 @@ loop_mirror_run(const struct loop_mirror_options *o, struct ui *ui,
 	rc = l.rc;
 	*cause = l.cause;
 	app_destroy(l.app);
+	if (l.incoming != l.session)
+		session_close(l.incoming);
 	session_close(l.session);
 	free(l.buf);
 	free(l.token);

@@ -6,6 +6,7 @@
 #include "replay.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,7 @@ replay_load(const char *path, char **cause)
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		json_t *o, *at;
 		int64_t ms;
+		bool vote;
 
 		lineno++;
 		total += (size_t)len;
@@ -71,6 +73,28 @@ replay_load(const char *path, char **cause)
 			why = "not a JSON object with \"at\":\"HH:MM:SS\"";
 			goto fail;
 		}
+		/*
+		 * An id makes a line idempotent, so a resumed rehearsal can
+		 * submit again whatever may not have been stored; lines without
+		 * one get an id from their line number. Votes carry none (each
+		 * counts), so a resumed rehearsal skips the past ones instead.
+		 */
+		vote = json_is_string(json_object_get(o, "type")) &&
+		    strcmp(json_string_value(json_object_get(o, "type")),
+		    "vote") == 0;
+		if (!vote && json_object_get(o, "id") == NULL) {
+			char id[48], *text;
+
+			snprintf(id, sizeof id, "replay-line-%lu", lineno);
+			json_object_set_new(o, "id", json_string(id));
+			text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			if (text == NULL)
+				abort();
+			free(line);
+			line = text;
+			cap = strlen(text) + 1;
+			len = (ssize_t)strlen(text);
+		}
 		json_decref(o);
 		if (r->n == items_cap) {
 			items_cap = items_cap ? items_cap * 2 : 128;
@@ -82,6 +106,7 @@ replay_load(const char *path, char **cause)
 		r->items[r->n].line = strndup(line, (size_t)len);
 		r->items[r->n].len = (size_t)len;
 		r->items[r->n].lineno = lineno;
+		r->items[r->n].vote = vote;
 		if (r->items[r->n].line == NULL)
 			abort();
 		r->n++;

@@ -50,10 +50,57 @@ def test_bell(wd, consoles):
           st["speaker"]["stage"] == "overtime", "overtime in the state")
 
 
+def test_scratch(wd, consoles):
+    """Without --db the scratch database and everything beside it go away."""
+    import os
+    tmp = os.path.join(wd.path, "tmp")
+    os.mkdir(tmp)
+    c = Console(["rehearse", "--speed", "20"], 120, 40, workdir=wd,
+                env={"TMPDIR": tmp})
+    consoles.append(c)
+    c.wait_for("REHEARSAL x20")
+    check(len(os.listdir(tmp)) == 1, "one scratch directory while running")
+    c.keys("q")
+    c.wait_for("[podium exited 0]")
+    check(os.listdir(tmp) == [], "scratch removed: %r" % os.listdir(tmp))
+
+
+def test_resume_replay(wd, consoles):
+    """Resuming a rehearsal stores no replayed question twice, with or
+    without ids, and counts no vote twice."""
+    import json
+    import os
+    qfile = os.path.join(wd.path, "q.jsonl")
+    with open(qfile, "w") as f:
+        f.write(json.dumps({"type": "question", "at": "00:00:00",
+                            "text": "no id here"}) + "\n")
+        f.write(json.dumps({"type": "question", "at": "00:00:01",
+                            "id": "with-id", "text": "an id"}) + "\n")
+        f.write(json.dumps({"type": "vote", "at": "00:00:02",
+                            "question": 1}) + "\n")
+    db = wd.db + "-resume"
+    for run in range(2):
+        c = Console(["rehearse", "--speed", "50", "--questions", qfile,
+                     "--db", db], 120, 40, workdir=wd)
+        consoles.append(c)
+        c.wait_for("REHEARSAL")
+        wait_until(lambda: len(state(db)["questions"]) >= 2, 5,
+                   "replayed questions")
+        time.sleep(0.3)
+        c.keys("q")
+        c.wait_for("[podium exited 0]")
+        st = state(db)
+        check(len(st["questions"]) == 2, "run %d: two questions, not %d" % (
+            run, len(st["questions"])))
+    check(sum(q["votes"] for q in st["questions"]) <= 1, "no vote twice")
+
+
 def both(wd, consoles):
-    """Rehearsal and the bell."""
+    """Rehearsal, the bell, the scratch database, resuming a replay."""
+    test_resume_replay(wd, consoles)
     test(wd, consoles)
     test_bell(wd, consoles)
+    test_scratch(wd, consoles)
 
 
 if __name__ == "__main__":
