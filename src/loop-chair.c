@@ -13,7 +13,8 @@
  * for the benchmarks in bench/ (docs/PERFORMANCE.md): the first frame's
  * time since PODIUM_TRACE_T0 (CLOCK_MONOTONIC ns, set by the launcher),
  * and for each timer wake-up while a countdown runs, how late the
- * displayed second was drawn after the clock crossed it.
+ * displayed second was drawn after the clock crossed it, and how long
+ * after an intake commit the frame showing it was drawn.
  */
 #include "loop-chair.h"
 
@@ -53,6 +54,7 @@ struct loop_chair {
 	int64_t trace_t0_ns;
 	bool first_frame;
 	int empty_reads;
+	int64_t intake_ns;     /* trace: when undrawn intake was committed */
 };
 
 /* Monotonic nanoseconds, for the trace. */
@@ -77,6 +79,12 @@ loop_chair_after(struct loop_chair *l)
 	}
 	if (app_dirty(l->app)) {
 		app_draw(l->app);
+		if (l->intake_ns != 0 && l->trace != NULL) {
+			fprintf(l->trace, "intake_draw_ms %.3f\n",
+			    (double)(loop_chair_ns() - l->intake_ns) / 1e6);
+			fflush(l->trace);
+		}
+		l->intake_ns = 0;
 		if (l->first_frame && l->trace != NULL) {
 			fprintf(l->trace, "first_frame_ms %.3f\n",
 			    (double)(loop_chair_ns() - l->trace_t0_ns) / 1e6);
@@ -177,6 +185,8 @@ loop_chair_intake_changed(void *arg, size_t added, const char *what)
 	struct loop_chair *l = arg;
 
 	(void)added;
+	if (l->trace != NULL && l->intake_ns == 0)
+		l->intake_ns = loop_chair_ns();
 	app_changed(l->app, what);
 	if (!uv_is_active((uv_handle_t *)&l->intake_draw))
 		uv_timer_start(&l->intake_draw, loop_chair_intake_draw_cb,

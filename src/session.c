@@ -418,7 +418,6 @@ struct session_batch {
 	size_t nrows;
 	size_t *group_of;         /* item -> its ext_id's group, or SIZE_MAX */
 	size_t *primary;          /* group -> first accepted item, or SIZE_MAX */
-	bool broken;              /* the model and the codec disagreed */
 };
 
 /* Whether every string an action carries is valid UTF-8. */
@@ -489,8 +488,6 @@ session_batch_item(struct session *s, struct session_batch *b,
     const char *origin)
 {
 	struct model_action *a = &it->action;
-	struct action_record check;
-	char *cause = NULL;
 	int64_t seq;
 	size_t g = b->group_of[index];
 
@@ -527,20 +524,6 @@ session_batch_item(struct session *s, struct session_batch *b,
 	b->rows[b->nrows] = (struct store_row){ a->seq,
 	    model_action_info(a->type)->name, b->args[b->nrows], a->at.mono_ms,
 	    a->at.wall_ms, origin, it->ext_id, false };
-	/*
-	 * A row that cannot be read back would make the database unopenable.
-	 * The model and the UTF-8 check refuse everything the codec does, so
-	 * this only guards against the two drifting apart: the whole batch is
-	 * then refused, since the model already holds this action.
-	 */
-	if (action_codec_decode(&b->rows[b->nrows], &check, &cause) != 0) {
-		snprintf(it->err, sizeof it->err, "internal error: %.150s", cause);
-		free(cause);
-		free(b->args[b->nrows]);
-		b->broken = true;
-		return false;
-	}
-	action_codec_finish(&check);
 	b->nrows++;
 	s->last_seq = a->seq;
 	it->ok = true;
@@ -577,11 +560,7 @@ session_do_batch(struct session *s, struct session_item *items, size_t n,
 	for (size_t i = 0; i < n; i++)
 		session_batch_item(s, &b, &items[i], i, items, origin);
 
-	if (b.broken && asprintf(&cause, "the batch was refused (see the "
-	    "first error); nothing stored") < 0)
-		abort();
-	if (b.broken || (b.nrows > 0 &&
-	    store_append(s->store, b.rows, b.nrows, &cause) != 0)) {
+	if (b.nrows > 0 && store_append(s->store, b.rows, b.nrows, &cause) != 0) {
 		/* Nothing of the batch is stored: nothing of it may be acked. */
 		for (size_t i = 0; i < n; i++) {
 			if (items[i].ok && !(items[i].duplicate &&
