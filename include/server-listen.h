@@ -29,6 +29,13 @@ int server_listen_tcp(uv_loop_t *loop, uv_tcp_t *tcp, const char *spec,
     const char *option, uv_connection_cb cb, void *data, bool *inited,
     char **cause);
 
+/*
+ * Close the listeners that were opened (unix_on, tcp_on) and remove the
+ * socket file (unix_path may be NULL).
+ */
+void server_listen_close(uv_pipe_t *pipe, bool unix_on, uv_tcp_t *tcp,
+    bool tcp_on, const char *unix_path);
+
 /* Whether the peer of an accepted Unix socket runs as our own user. */
 bool server_listen_same_uid(uv_pipe_t *p);
 

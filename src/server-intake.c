@@ -524,14 +524,8 @@ server_intake_close(struct server_intake *srv)
 	for (struct intake_conn *c = srv->conns; c != NULL; c = c->next)
 		server_intake_conn_close(c);
 	uv_close((uv_handle_t *)&srv->flush, server_intake_handle_closed);
-	if (srv->unix_on)
-		uv_close((uv_handle_t *)&srv->unix_listener,
-		    server_intake_handle_closed);
-	if (srv->tcp_on)
-		uv_close((uv_handle_t *)&srv->tcp_listener,
-		    server_intake_handle_closed);
-	if (srv->unix_path != NULL)
-		unlink(srv->unix_path);
+	server_listen_close(&srv->unix_listener, srv->unix_on,
+	    &srv->tcp_listener, srv->tcp_on, srv->unix_path);
 }
 
 /* Free the server after server_intake_close() and the loop's run. */

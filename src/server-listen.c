@@ -106,6 +106,26 @@ bad:
 	return -1;
 }
 
+/* A listener is closed; it is embedded in its server, nothing to free. */
+static void
+server_listen_closed(uv_handle_t *h)
+{
+	(void)h;
+}
+
+/* Close the listeners that were opened and remove the socket file. */
+void
+server_listen_close(uv_pipe_t *pipe, bool unix_on, uv_tcp_t *tcp,
+    bool tcp_on, const char *unix_path)
+{
+	if (unix_on)
+		uv_close((uv_handle_t *)pipe, server_listen_closed);
+	if (tcp_on)
+		uv_close((uv_handle_t *)tcp, server_listen_closed);
+	if (unix_path != NULL)
+		unlink(unix_path);
+}
+
 /* Whether the peer of an accepted Unix socket runs as our own user. */
 bool
 server_listen_same_uid(uv_pipe_t *p)

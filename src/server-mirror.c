@@ -579,14 +579,8 @@ server_mirror_close(struct server_mirror *srv)
 	for (struct mirror_conn *c = srv->conns; c != NULL; c = c->next)
 		server_mirror_conn_close(c);
 	uv_close((uv_handle_t *)&srv->heartbeat, server_mirror_handle_closed);
-	if (srv->unix_on)
-		uv_close((uv_handle_t *)&srv->unix_listener,
-		    server_mirror_handle_closed);
-	if (srv->tcp_on)
-		uv_close((uv_handle_t *)&srv->tcp_listener,
-		    server_mirror_handle_closed);
-	if (srv->unix_path != NULL)
-		unlink(srv->unix_path);
+	server_listen_close(&srv->unix_listener, srv->unix_on,
+	    &srv->tcp_listener, srv->tcp_on, srv->unix_path);
 }
 
 /* Free after server_mirror_close() and the loop's run. */
