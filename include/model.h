@@ -156,6 +156,18 @@ struct model_question {
 	int64_t answered_wall; /* when marked answered, or MODEL_NO_TIME */
 };
 
+/* Question changes remembered by a model (model.question_log). */
+#define MODEL_QUESTION_LOG 256
+
+/*
+ * One question change remembered, so that a view ordering the questions
+ * can follow a few changes one by one instead of rebuilding its order.
+ */
+struct model_question_change {
+	uint64_t version; /* questions_version right after the change */
+	int64_t id;       /* the question added or changed */
+};
+
 /* The whole state of a session. */
 struct model {
 	const struct model_event *event; /* borrowed; outlives the model */
@@ -168,6 +180,9 @@ struct model {
 	size_t nquestions;
 	size_t questions_cap;
 	uint64_t questions_version;      /* bumped on every question change */
+	/* The last question changes; the one that made version v is at
+	 * v % MODEL_QUESTION_LOG. */
+	struct model_question_change question_log[MODEL_QUESTION_LOG];
 	int64_t last_wall;               /* time of the last applied action */
 };
 

@@ -10,13 +10,19 @@
  * row followed by its questions' rows; a group with nothing listed has no
  * rows at all, so every header row is followed by at least one question.
  *
- * Cost: qlist_update() rebuilds only when the questions changed (the
- * model's questions_version, its question count or the model itself), the
- * current segment's theme changed or the search changed; otherwise it is
- * O(1). Finding a question's row is a binary search by id plus an array
- * read, so moving the selection costs the same with 100,000 questions as
- * with 100. The search keeps each question's normalised text once it has
- * been computed (questions never change their text).
+ * Cost: qlist_update() does nothing (O(1)) unless the questions changed
+ * (the model's questions_version or question count), the current segment's
+ * theme changed or the search changed. It follows a few question changes
+ * one by one through the model's question_log: a new question, a vote or a
+ * theme change moves one row (a binary search and a memmove within its
+ * group), a status change moves a count, and a new current theme only
+ * reorders the groups; a new model, event or search, or more changes than
+ * the log holds, rebuild and sort everything. Finding a question's row is
+ * a binary search by id plus one within its group, and a row is found from
+ * the groups' sizes, so moving the selection or a keypress costs about the
+ * same with 100,000 questions as with 100. The search keeps each
+ * question's normalised text once it has been computed (questions never
+ * change their text).
  *
  * Pure: no I/O. The list holds indices into model->questions, valid for
  * the model it was last updated with; call qlist_update() with the model
@@ -84,8 +90,14 @@ bool qlist_update(struct qlist *ql, const struct model *m);
 /* Force a rebuild at the next qlist_update(). */
 void qlist_invalidate(struct qlist *ql);
 
-/* How many times the list was rebuilt (for tests and traces). */
+/* How many updates changed the list (for tests and traces). */
 uint64_t qlist_rebuilds(const struct qlist *ql);
+
+/*
+ * How many of those updates had to build the list from scratch rather
+ * than follow the changes one by one (for tests and traces).
+ */
+uint64_t qlist_full_builds(const struct qlist *ql);
 
 /* Rows of the list, headers included. */
 size_t qlist_nrows(const struct qlist *ql);

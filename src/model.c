@@ -628,6 +628,21 @@ model_do_speaker_withdraw(struct model *m, const struct model_action *a,
 	return true;
 }
 
+/*
+ * Count a question change and log which question it was about, so that a
+ * view ordering the questions can patch its order instead of rebuilding it.
+ */
+static void
+model_question_changed(struct model *m, int64_t id)
+{
+	struct model_question_change *c;
+
+	m->questions_version++;
+	c = &m->question_log[m->questions_version % MODEL_QUESTION_LOG];
+	c->version = m->questions_version;
+	c->id = id;
+}
+
 /* Index of a question by id (ids grow with arrival), or -1. */
 static ssize_t
 model_question_index(const struct model *m, int64_t id)
@@ -750,7 +765,7 @@ model_do_question_add(struct model *m, const struct model_action *a,
 		    m->questions_cap * sizeof *m->questions);
 	}
 	m->questions[m->nquestions++] = q;
-	m->questions_version++;
+	model_question_changed(m, q.id);
 	return true;
 }
 
@@ -807,7 +822,7 @@ model_do_question_status(struct model *m, const struct model_action *a,
 		    model_question_status_name(a->status));
 	}
 	q->status = a->status;
-	m->questions_version++;
+	model_question_changed(m, q->id);
 	return true;
 }
 
@@ -829,7 +844,7 @@ model_do_question_theme(struct model *m, const struct model_action *a,
 	free(q->theme);
 	q->theme = model_xstrdup(a->question.theme);
 	q->theme_auto = false;
-	m->questions_version++;
+	model_question_changed(m, q->id);
 	return true;
 }
 
@@ -845,7 +860,7 @@ model_do_question_vote(struct model *m, const struct model_action *a,
 		    (long long)a->target);
 	if (m->questions[i].votes < 1000000000)
 		m->questions[i].votes++;
-	m->questions_version++;
+	model_question_changed(m, m->questions[i].id);
 	return true;
 }
 

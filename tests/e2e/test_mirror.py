@@ -336,7 +336,9 @@ def test_mid_session(wd, consoles):
     m = Console(["mirror", "--db", db], 120, 40, workdir=wd)
     consoles.append(m)
     s = m.wait_for(st["speaker"]["name"][:20])
-    check(question_count(s) == 3, "three questions on the mirror")
+    # A frame is written top to bottom: wait for its bottom part too.
+    wait_until(lambda: question_count(m.screen()) == 3, 3,
+               "three questions on the mirror")
     check("running" in s, "the countdown runs on the mirror")
     check(lists(s, st["segment"]), "the mirror lists the current segment "
           "%r, not %r" % (st["segment"]["title"], listed(s)))

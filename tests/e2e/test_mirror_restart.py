@@ -26,7 +26,8 @@ def test(wd, consoles):
     m = Console(["mirror", "--db", db], 120, 40, workdir=wd)
     consoles.append(m)
     m.wait_for(st["speaker"]["name"][:20])
-    check(question_count(m.screen()) == 3, "three questions mirrored")
+    wait_until(lambda: question_count(m.screen()) == 3, 3,
+               "three questions mirrored")
     check(lists(m.screen(), st["segment"]), "the current segment listed")
 
     os.kill(c.pid(), signal.SIGKILL)
@@ -34,7 +35,8 @@ def test(wd, consoles):
     s = m.wait_for("disconnected", 5)
     # The last state stays on screen meanwhile.
     check(st["speaker"]["name"][:20] in s, "last state kept on screen")
-    check(question_count(s) == 3, "questions kept on screen")
+    wait_until(lambda: question_count(m.screen()) == 3, 3,
+               "questions kept on screen")
     rc, _, err = run(["mirror", "--db", db, "--once", "--json"])
     check(rc == 1 and "podium: error:" in err,
           "--once with the chair down: %d %r" % (rc, err))

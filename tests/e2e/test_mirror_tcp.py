@@ -113,7 +113,8 @@ def test(wd, consoles):
     m = Console(["mirror"] + args, 120, 40, workdir=wd)
     consoles.append(m)
     s = m.wait_for("MIRROR")
-    check(question_count(s) == 4, "four questions over TCP")
+    wait_until(lambda: question_count(m.screen()) == 4, 3,
+               "four questions over TCP")
     ask_some(db, 1, "tcp-late")
     wait_until(lambda: question_count(m.screen()) == 5, 4,
                "a new question reaches the TCP mirror")

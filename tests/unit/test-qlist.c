@@ -582,6 +582,222 @@ test_big(void **state)
 	printf("qlist: next search %.1f ms\n", ms_between(&t0, &t1));
 }
 
+/* A small deterministic generator, so a failing sequence can be replayed. */
+static uint32_t rng_state;
+
+/* The next pseudo-random number below n. */
+static uint32_t
+rnd(uint32_t n)
+{
+	rng_state = rng_state * 1103515245u + 12345u;
+	return (rng_state >> 8) % n;
+}
+
+/* Every action applied in the random tests, kept for replays (undo). */
+static struct {
+	struct model_action a[8000];
+	char text[8000][32];
+	bool undone[8000];
+	size_t n;
+} journal;
+
+/* Apply an action, journaled; refusals (an invalid status move) are fine. */
+static void
+apply_logged(struct model_action *a)
+{
+	size_t k = journal.n++;
+
+	a->seq = ++fx.seq;
+	a->at.mono_ms = MONO0 + fx.seq * 1000;
+	a->at.wall_ms = T0 + fx.seq * 1000;
+	journal.a[k] = *a;
+	if (a->type == MODEL_ACTION_QUESTION_ADD) {
+		snprintf(journal.text[k], sizeof journal.text[k], "q%lld %s",
+		    (long long)a->seq, rnd(3) == 0 ? "alpha" : "beta");
+		journal.a[k].question.text = journal.text[k];
+	}
+	journal.undone[k] = false;
+	model_apply(fx.m, &journal.a[k], fx.err, sizeof fx.err);
+}
+
+/* One random change: mostly questions, sometimes the agenda. */
+static void
+random_action(void)
+{
+	static const char *const keys[] = { "funding", "first-steps", "rights",
+	    "other", NULL };
+	static const char *const langs[] = { "ar", "en", "fr", "es", NULL };
+	struct model_action a;
+	uint32_t r = rnd(100);
+	int64_t target = fx.m->nquestions > 0 ?
+	    fx.m->questions[rnd((uint32_t)fx.m->nquestions)].id : 1;
+
+	memset(&a, 0, sizeof a);
+	a.target = target;
+	if (r < 30 || fx.m->nquestions == 0) {
+		a.type = MODEL_ACTION_QUESTION_ADD;
+		a.question.theme = keys[rnd(5)];
+		a.question.lang = langs[rnd(5)];
+	} else if (r < 60) {
+		a.type = MODEL_ACTION_QUESTION_VOTE;
+	} else if (r < 85) {
+		a.type = MODEL_ACTION_QUESTION_STATUS;
+		a.status = (enum model_question_status)(1 + rnd(4));
+	} else if (r < 94) {
+		a.type = MODEL_ACTION_QUESTION_THEME;
+		a.question.theme = keys[rnd(4)];
+	} else {
+		a.type = rnd(3) == 0 ? MODEL_ACTION_SEGMENT_PREV :
+		    MODEL_ACTION_SEGMENT_NEXT;
+	}
+	apply_logged(&a);
+}
+
+/* Compare the list under test with one built from scratch from fx.m. */
+static void
+assert_same_as_fresh(void)
+{
+	struct qlist *fresh = qlist_create();
+	size_t nl;
+
+	qlist_set_search(fresh, qlist_search(fx.ql));
+	qlist_update(fresh, fx.m);
+	assert_int_equal(qlist_nrows(fx.ql), qlist_nrows(fresh));
+	assert_int_equal(qlist_listed(fx.ql), qlist_listed(fresh));
+	assert_int_equal(qlist_total(fx.ql), qlist_total(fresh));
+	assert_int_equal(qlist_on_air(fx.ql), qlist_on_air(fresh));
+	assert_int_equal(qlist_ngroups(fx.ql), qlist_ngroups(fresh));
+	nl = qlist_nlangs(fresh);
+	assert_int_equal(qlist_nlangs(fx.ql), nl);
+	for (int g = 0; g < qlist_ngroups(fresh); g++) {
+		const struct qlist_group *x = qlist_group(fx.ql, g);
+		const struct qlist_group *y = qlist_group(fresh, g);
+
+		assert_string_equal(x->key, y->key);
+		assert_string_equal(x->title, y->title);
+		assert_int_equal(x->current, y->current);
+		assert_int_equal(x->header_row, y->header_row);
+		assert_int_equal(x->listed, y->listed);
+		assert_memory_equal(x->status, y->status, sizeof x->status);
+		assert_memory_equal(x->lang, y->lang, nl * sizeof *x->lang);
+	}
+	for (size_t r = 0; r < qlist_nrows(fresh); r++) {
+		assert_int_equal(qlist_row(fx.ql, r)->question,
+		    qlist_row(fresh, r)->question);
+		assert_int_equal(qlist_row(fx.ql, r)->group,
+		    qlist_row(fresh, r)->group);
+	}
+	assert_null(qlist_row(fx.ql, qlist_nrows(fresh)));
+	for (size_t i = 0; i < fx.m->nquestions; i++) {
+		int64_t id = fx.m->questions[i].id;
+
+		assert_int_equal(qlist_row_of(fx.ql, fx.m, id),
+		    qlist_row_of(fresh, fx.m, id));
+		assert_int_equal(qlist_step(fx.ql, fx.m, id, 1),
+		    qlist_step(fresh, fx.m, id, 1));
+		assert_int_equal(qlist_step(fx.ql, fx.m, id, -3),
+		    qlist_step(fresh, fx.m, id, -3));
+	}
+	qlist_destroy(fresh);
+}
+
+/*
+ * Undo as the session does it: the model is rebuilt by replaying the
+ * journal without one action, with a version above the old one.
+ */
+static void
+replay_without_one(bool invalidate)
+{
+	uint64_t version = fx.m->questions_version + 1;
+
+	journal.undone[rnd((uint32_t)journal.n)] = true;
+	model_destroy(fx.m);
+	fx.m = model_create(&event);
+	fx.m->questions_version = version;
+	for (size_t k = 0; k < journal.n; k++) {
+		if (!journal.undone[k])
+			model_apply(fx.m, &journal.a[k], NULL, 0);
+	}
+	if (invalidate)
+		qlist_invalidate(fx.ql);
+}
+
+/*
+ * Random sequences of changes, seeded: after each burst the patched list
+ * equals one built from scratch, and a single change never needs a full
+ * build. Bursts longer than the model's log, searches and undo are mixed
+ * in.
+ */
+static void
+test_incremental_random(void **state)
+{
+	(void)state;
+	for (uint32_t seed = 1; seed <= 6; seed++) {
+		uint64_t builds;
+
+		rng_state = seed;
+		journal.n = 0;
+		if (seed > 1) {
+			teardown(NULL);
+			setup(NULL);
+		}
+		if (seed % 3 == 0)
+			qlist_set_search(fx.ql, "alpha");
+		qlist_update(fx.ql, fx.m);
+		for (int step = 0; step < 300; step++) {
+			uint32_t burst = rnd(50) == 0 ? 1 + rnd(600) :
+			    rnd(10) == 0 ? 1 + rnd(40) : 1;
+			uint32_t r = rnd(100);
+
+			for (uint32_t b = 0; b < burst && journal.n < 7990; b++)
+				random_action();
+			builds = qlist_full_builds(fx.ql);
+			qlist_update(fx.ql, fx.m);
+			if (burst == 1)
+				assert_int_equal(qlist_full_builds(fx.ql), builds);
+			assert_same_as_fresh();
+			if (r < 3)
+				replay_without_one(r < 2);
+			else if (r < 5)
+				qlist_set_search(fx.ql, r == 3 ? "beta" : "");
+			if (r < 5) {
+				qlist_update(fx.ql, fx.m);
+				assert_same_as_fresh();
+			}
+		}
+	}
+}
+
+/* A question put on air takes the one before off it, counts included. */
+static void
+test_incremental_on_air(void **state)
+{
+	int64_t a, b;
+	uint64_t builds;
+
+	(void)state;
+	a = ask("a", "funding", "en", NULL, NULL, NULL);
+	b = ask("b", "funding", "fr", NULL, NULL, NULL);
+	set_status(a, MODEL_QUESTION_ON_AIR);
+	assert_string_equal(rows(), "[funding] 1 2");
+	builds = qlist_full_builds(fx.ql);
+	assert_int_equal(qlist_on_air(fx.ql), 0);
+	set_status(b, MODEL_QUESTION_ON_AIR);
+	qlist_update(fx.ql, fx.m);
+	assert_int_equal(qlist_on_air(fx.ql), 1);
+	assert_int_equal(group("funding")->status[MODEL_QUESTION_ANSWERED], 1);
+	assert_int_equal(group("funding")->status[MODEL_QUESTION_ON_AIR], 1);
+	vote(b, 1);
+	assert_string_equal(rows(), "[funding] 2 1");
+	next_segment();
+	next_segment();
+	assert_string_equal(rows(), "[funding] 2 1");
+	assert_true(qlist_group(fx.ql, 0)->current);
+	assert_string_equal(qlist_group(fx.ql, 0)->key, "rights");
+	assert_int_equal(qlist_full_builds(fx.ql), builds);
+	assert_same_as_fresh();
+}
+
 int
 main(void)
 {
@@ -599,6 +815,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_incremental_random, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_incremental_on_air, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
