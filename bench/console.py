@@ -31,7 +31,6 @@ Usage: bench/console.py [--quick] [--podium PATH] [--json FILE]
 """
 import argparse
 import json
-import math
 import os
 import shutil
 import statistics
@@ -42,91 +41,15 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from podbench import LAUNCHER, Tmux, die, pct, shquote  # noqa: E402
 
-LAUNCHER = """import os, sys, time
-os.environ["PODIUM_TRACE_T0"] = str(time.monotonic_ns())
-os.execvp(sys.argv[1], sys.argv[1:])
-"""
 
 # Presses of `+` (30 s each) on the first speaker (4:00): 16:00 keeps the
 # countdown positive for the whole lateness window.
 PLUS_PRESSES = 24
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def die(msg):
-    """Stop: the benchmark cannot measure (exit 1)."""
-    print("bench: error: " + msg, file=sys.stderr)
-    raise SystemExit(1)
-
-
-def shquote(s):
-    """Quote a string for sh."""
-    return "'" + str(s).replace("'", "'\\''") + "'"
-
-
-def pct(values, p):
-    """Nearest-rank percentile p (0..100) of values."""
-    v = sorted(values)
-    return v[max(0, math.ceil(p / 100.0 * len(v)) - 1)]
-
-
-class Tmux:
-    """A private tmux server; a holder session keeps it warm between runs.
-
-    Sessions are named exactly ("=NAME"), so that c1 never means c10.
-    """
-
-    def __init__(self, cols, rows):
-        self.sock = "podium-bench-%d-%x" % (os.getpid(), id(self))
-        self.cols, self.rows = cols, rows
-        self.cmd("-f", "/dev/null", "new-session", "-d", "-s", "hold",
-                 "-x", str(cols), "-y", str(rows), "sleep 86400")
-        self.cmd("set-option", "-g", "status", "off")
-
-    def cmd(self, *args, check=True):
-        """Run a tmux command on this server; return its stdout."""
-        p = subprocess.run(["tmux", "-L", self.sock] + list(args),
-                           capture_output=True, text=True, timeout=10)
-        if check and p.returncode != 0:
-            die("tmux %s: %s" % (" ".join(args), p.stderr.strip()))
-        return p.stdout if p.returncode == 0 else None
-
-    def start(self, name, shell_cmd):
-        """Open a session whose only pane runs shell_cmd."""
-        self.cmd("new-session", "-d", "-s", name, "-x", str(self.cols),
-                 "-y", str(self.rows), shell_cmd)
-
-    def alive(self, name):
-        """Whether the session still exists (its program still runs)."""
-        return subprocess.run(["tmux", "-L", self.sock, "has-session", "-t",
-                               "=" + name], capture_output=True).returncode == 0
-
-    def keys(self, name, *keys):
-        """Type tmux key names into the session's pane."""
-        for k in keys:
-            self.cmd("send-keys", "-t", "=%s:" % name, k)
-            time.sleep(0.05)
-
-    def screen(self, name):
-        """The pane's visible text ('' once it is gone)."""
-        return self.cmd("capture-pane", "-p", "-t", "=%s:" % name,
-                        check=False) or ""
-
-    def pane_pid(self, name):
-        """Pid of the pane's process (podium itself, the chain execs)."""
-        return int(self.cmd("display-message", "-p", "-t", "=%s:" % name,
-                            "#{pane_pid}").strip())
-
-    def kill(self, name):
-        """Close a session (its program gets SIGHUP)."""
-        self.cmd("kill-session", "-t", "=" + name, check=False)
-
-    def close(self):
-        """Stop the whole server."""
-        subprocess.run(["tmux", "-L", self.sock, "kill-server"],
-                       capture_output=True)
 
 
 class Bench:

@@ -117,10 +117,13 @@ def meets(ok):
 
 
 class Tmux:
-    """A private tmux server; a holder session keeps it up between runs."""
+    """A private tmux server; a holder session keeps it up between runs.
+
+    Sessions are named exactly ("=NAME:"), so that c1 never means c10.
+    """
 
     def __init__(self, cols, rows):
-        self.sock = "podium-bench-%d" % os.getpid()
+        self.sock = "podium-bench-%d-%x" % (os.getpid(), id(self))
         self.cols, self.rows = cols, rows
         self.cmd("-f", "/dev/null", "new-session", "-d", "-s", "hold",
                  "-x", str(cols), "-y", str(rows), "sleep 86400")
@@ -147,21 +150,22 @@ class Tmux:
     def keys(self, name, *keys, gap=0.05):
         """Type tmux key names into the session's pane, gap s apart."""
         for k in keys:
-            self.cmd("send-keys", "-t", name, k)
+            self.cmd("send-keys", "-t", "=%s:" % name, k)
             time.sleep(gap)
 
     def screen(self, name):
         """The pane's visible text ('' once it is gone)."""
-        return self.cmd("capture-pane", "-p", "-t", name, check=False) or ""
+        return self.cmd("capture-pane", "-p", "-t", "=%s:" % name,
+                        check=False) or ""
 
     def pane_pid(self, name):
         """Pid of the pane's process (the launch chain execs into it)."""
-        return int(self.cmd("display-message", "-p", "-t", name,
+        return int(self.cmd("display-message", "-p", "-t", "=%s:" % name,
                             "#{pane_pid}").strip())
 
     def kill(self, name):
         """Close a session (its program gets SIGHUP)."""
-        self.cmd("kill-session", "-t", name, check=False)
+        self.cmd("kill-session", "-t", "=" + name, check=False)
 
     def close(self):
         """Stop the whole server."""
