@@ -15,6 +15,10 @@
  * and for each timer wake-up while a countdown runs, how late the
  * displayed second was drawn after the clock crossed it, and how long
  * after an intake commit the frame showing it was drawn.
+ *
+ * PODIUM_TEST_HOG_MS=N (tests only, tests/reliability/) makes each timer
+ * wake-up first keep the loop busy for N ms, as a slow machine or a long
+ * frame would, to show that displayed seconds still never skip.
  */
 #include "loop-chair.h"
 
@@ -55,6 +59,7 @@ struct loop_chair {
 	bool first_frame;
 	int empty_reads;
 	int64_t intake_ns;     /* trace: when undrawn intake was committed */
+	int64_t hog_ns;        /* test: busy time per timer wake-up */
 };
 
 /* Monotonic nanoseconds, for the trace. */
@@ -68,6 +73,16 @@ loop_chair_ns(void)
 }
 
 static void loop_chair_timer_cb(uv_timer_t *t);
+
+/* Keep the CPU busy for hog_ns (PODIUM_TEST_HOG_MS; tests only). */
+static void
+loop_chair_hog(int64_t hog_ns)
+{
+	int64_t until = loop_chair_ns() + hog_ns;
+
+	while (loop_chair_ns() < until)
+		;
+}
 
 /* Draw if needed, then stop or re-arm the timer for the next change. */
 static void
@@ -105,6 +120,8 @@ loop_chair_timer_cb(uv_timer_t *t)
 	struct loop_chair *l = t->data;
 	int64_t r;
 
+	if (l->hog_ns > 0)
+		loop_chair_hog(l->hog_ns);
 	app_tick(l->app);
 	if (l->trace != NULL && app_running_remaining(l->app, &r)) {
 		int64_t late = r > 0 ? (1000 - r % 1000) % 1000 : (-r) % 1000;
@@ -249,12 +266,15 @@ loop_chair_run(struct app *app, int input_fd,
 	struct loop_chair l;
 	const char *trace = getenv("PODIUM_TRACE");
 	const char *t0 = getenv("PODIUM_TRACE_T0");
+	const char *hog = getenv("PODIUM_TEST_HOG_MS");
 	int rc;
 
 	memset(&l, 0, sizeof l);
 	l.app = app;
 	l.opt = o;
 	l.first_frame = true;
+	if (hog != NULL)
+		l.hog_ns = strtoll(hog, NULL, 10) * 1000000;
 	if (trace != NULL && trace[0] != '\0') {
 		l.trace = fopen(trace, "a");
 		l.trace_t0_ns = t0 != NULL ? strtoll(t0, NULL, 10) : loop_chair_ns();
