@@ -2,7 +2,8 @@
  * loop-mirror.c -- the co-host's side of the mirror, on a libuv loop.
  *
  * Data flow: connect (Unix socket next to the database, or TCP), send the
- * one hello line, then read the stream (mirror-proto.h). A hello makes a
+ * one hello line, then read the stream (mirror-proto.h), each line
+ * decoded and checked by mirror-decode.c before it is acted on. A hello makes a
  * fresh replica session from the event text; clock lines set its
  * follower clock; rows and undos feed it; at each flush the view redraws
  * with the very same app and ui code as the chair's, in read-only mode.
@@ -25,6 +26,7 @@
 
 #include "app.h"
 #include "clock.h"
+#include "mirror-decode.h"
 #include "mirror-proto.h"
 #include "state-json.h"
 #include "token.h"
@@ -185,20 +187,12 @@ loop_mirror_lost(struct loop_mirror *l, const char *why)
 
 /* A new snapshot begins: a fresh replica from the event text. */
 static int
-loop_mirror_hello(struct loop_mirror *l, json_t *o)
+loop_mirror_hello(struct loop_mirror *l, const struct mirror_decode_msg *m)
 {
-	const char *event = json_string_value(json_object_get(o, "event"));
-	const char *mode = json_string_value(json_object_get(o, "mode"));
 	struct session *s;
 	char *cause = NULL;
 
-	if (event == NULL || mode == NULL) {
-		loop_mirror_finish(l, 1, strdup("the chair sent a hello without "
-		    "its event; is it a podium of the same version?"));
-		return -1;
-	}
-	if (session_open_replica(&s, event, strcmp(mode, "rehearsal") == 0,
-	    &cause) != 0) {
+	if (session_open_replica(&s, m->event, m->rehearsal, &cause) != 0) {
 		loop_mirror_finish(l, 1, cause);
 		return -1;
 	}
@@ -225,13 +219,13 @@ loop_mirror_flush(struct loop_mirror *l)
 	l->session = l->incoming;
 }
 
-/* One line of the stream. */
+/* One line of the stream, decoded (mirror-decode.c), acted on. */
 static void
 loop_mirror_line(struct loop_mirror *l, const char *line, size_t len)
 {
-	json_t *o;
-	const char *t;
+	struct mirror_decode_msg m;
 	char *cause = NULL;
+	int rc;
 
 	l->last_heard = clock_raw_mono();
 	if (l->opt->raw) {
@@ -239,63 +233,35 @@ loop_mirror_line(struct loop_mirror *l, const char *line, size_t len)
 		fputc('\n', stdout);
 		fflush(stdout);
 	}
-	o = json_loadb(line, len, 0, NULL);
-	t = json_string_value(json_object_get(o, "t"));
-	if (t == NULL) {
-		json_decref(o);
-		loop_mirror_lost(l, "the chair sent something that is not the "
-		    "mirror protocol");
-		return;
-	}
-	if (strcmp(t, "error") == 0) {
-		const char *e = json_string_value(json_object_get(o, "error"));
-
-		if (asprintf(&cause, "the chair refused this mirror: %s",
-		    e != NULL ? e : "?") < 0)
-			abort();
-		loop_mirror_finish(l, 1, cause);
-	} else if (strcmp(t, "hello") == 0) {
-		json_t *v = json_object_get(o, "version");
-
-		if (!json_is_integer(v) ||
-		    json_integer_value(v) != MIRROR_PROTO_VERSION) {
-			if (asprintf(&cause, "the chair speaks mirror protocol "
-			    "version %lld, this podium %d; use the same podium "
-			    "version on both sides",
-			    (long long)json_integer_value(v),
-			    MIRROR_PROTO_VERSION) < 0)
+	rc = mirror_decode_line(line, len, &m, &cause);
+	if (m.type == MIRROR_DECODE_HELLO || m.type == MIRROR_DECODE_ERROR) {
+		/* A refusal, or a chair this mirror cannot follow: give up. */
+		if (rc == 0 && m.type == MIRROR_DECODE_HELLO) {
+			loop_mirror_hello(l, &m);
+		} else if (rc == 0) {
+			free(cause);
+			if (asprintf(&cause, "the chair refused this mirror: %s",
+			    m.error != NULL ? m.error : "?") < 0)
 				abort();
 			loop_mirror_finish(l, 1, cause);
+			cause = NULL;
 		} else {
-			loop_mirror_hello(l, o);
+			loop_mirror_finish(l, 1, cause);
+			cause = NULL;
 		}
-	} else if (l->incoming == NULL) {
+	} else if (m.type != MIRROR_DECODE_NONE && l->incoming == NULL) {
 		loop_mirror_lost(l, "the chair's stream did not start with hello");
-	} else if (strcmp(t, "clock") == 0) {
-		clock_init_follower(&l->incoming->clock,
-		    json_integer_value(json_object_get(o, "mono")),
-		    json_integer_value(json_object_get(o, "wall")),
-		    json_real_value(json_object_get(o, "speed")),
-		    json_is_true(json_object_get(o, "paused")), clock_raw_mono());
-	} else if (strcmp(t, "row") == 0) {
-		struct store_row row = {
-			json_integer_value(json_object_get(o, "seq")),
-			json_string_value(json_object_get(o, "kind")),
-			json_string_value(json_object_get(o, "args")),
-			json_integer_value(json_object_get(o, "mono")),
-			json_integer_value(json_object_get(o, "wall")),
-			json_string_value(json_object_get(o, "origin")),
-			NULL, json_is_true(json_object_get(o, "undone")) };
-
-		if (row.kind == NULL || row.args == NULL || row.origin == NULL ||
-		    session_replica_row(l->incoming, &row, &cause) != 0) {
-			free(cause);
+	} else if (rc != 0) {
+		loop_mirror_lost(l, cause);
+	} else if (m.type == MIRROR_DECODE_CLOCK) {
+		clock_init_follower(&l->incoming->clock, m.mono_ms, m.wall_ms,
+		    m.speed, m.paused, clock_raw_mono());
+	} else if (m.type == MIRROR_DECODE_ROW) {
+		if (session_replica_row(l->incoming, &m.row, &cause) != 0)
 			loop_mirror_lost(l, "the chair sent a damaged row");
-		}
-	} else if (strcmp(t, "undo") == 0) {
-		session_replica_undo(l->incoming,
-		    json_integer_value(json_object_get(o, "seq")));
-	} else if (strcmp(t, "flush") == 0) {
+	} else if (m.type == MIRROR_DECODE_UNDO) {
+		session_replica_undo(l->incoming, m.seq);
+	} else if (m.type == MIRROR_DECODE_FLUSH) {
 		loop_mirror_flush(l);
 		l->synced = true;
 		if (l->opt->once) {
@@ -307,7 +273,8 @@ loop_mirror_line(struct loop_mirror *l, const char *line, size_t len)
 			l->ever_synced = true;
 		}
 	}
-	json_decref(o);
+	free(cause);
+	mirror_decode_finish(&m);
 }
 
 /* Read buffers come from malloc. */
