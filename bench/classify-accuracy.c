@@ -1,25 +1,38 @@
 /*
  * classify-accuracy.c -- how often the theme classifier agrees with
- * labelled questions, and how fast it is.
+ * labelled questions, where it goes wrong, and what a question costs.
  *
  * Data flow: the event file gives the themes (event_load); each labelled
- * file gives questions with their expected theme, either inline (JSON
- * Lines of {"lang","theme","text"}, like sample-data/themes-dev.jsonl) or,
- * after --labels FILE.json (an object mapping question id to theme), from
- * JSON Lines of intake objects ({"type":"question","id","lang","text"},
- * like sample-data/questions.jsonl; floor requests and unlabelled lines
- * are skipped). Every question is classified once for the accuracy per
- * language, the confusion matrix and the errors; then the whole set is
- * classified over and over for the throughput, the median of 5 runs.
+ * file named after it is one set of questions with their expected theme,
+ * either inline (JSON Lines of {"lang","theme","text"}, like
+ * sample-data/themes-dev.jsonl; "label" or "expected" may stand for
+ * "theme") or, after --labels FILE.json (an object mapping question id to
+ * theme), from JSON Lines of intake objects ({"type":"question","id",
+ * "lang","text"}, like sample-data/questions.jsonl; floor requests and
+ * unlabelled lines are skipped and counted). Every question is classified
+ * once; each set, and all sets together when there are several, gets its
+ * accuracy per language and per theme, its confusion matrix and the list
+ * of its misses (expected -> suggested, how many), and with --errors the
+ * questions missed. Then every question is timed on its own for the cost
+ * of one question (median and tail), unless --no-speed.
  *
- *   classify-accuracy [--errors] [--no-lang] [--quick] [--min PERCENT]
- *       EVENT.json FILE.jsonl... [--labels LABELS.json FILE.jsonl...]
+ * With --loso (leave one set out) the scoring constants are tuned on all
+ * sets but one, by a grid search, and measured on the one left out, for
+ * each set in turn: how well constants chosen on some writers' questions
+ * do on another's.
  *
- * --errors lists the questions classified wrongly, --no-lang classifies
- * without telling the question's language, --quick makes each throughput
- * run short (a smoke test), --min fails (exit 1) below that accuracy.
+ *   classify-accuracy [--errors] [--no-lang] [--quick] [--no-speed]
+ *       [--loso] [--min PERCENT] EVENT.json
+ *       [--labels LABELS.json] FILE.jsonl...
+ *
+ * --errors lists the questions classified wrongly (with their text: not on
+ * a held-out set meant to stay unseen), --no-lang classifies without
+ * telling the question's language, --quick times each question briefly (a
+ * smoke test), --min fails (exit 1) below that overall accuracy.
  */
 #include <errno.h>
+#include <math.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,26 +44,37 @@
 #include "classify.h"
 #include "event.h"
 
-/* Runs of the throughput measurement; the median is shown. */
-#define RUNS 5
+/* Timing passes over every question; each question keeps its best. */
+#define PASSES 3
 
-/* Least time one run of the throughput measurement lasts; with --quick. */
-#define RUN_MIN_S 0.2
-#define RUN_MIN_S_QUICK 0.01
+/* Classifications of one question timed together in a pass; --quick. */
+#define REPEATS 40
+#define REPEATS_QUICK 2
+
+/* Sets and languages told apart. */
+#define SETS_MAX 32
+#define LANGS_MAX 32
+
+/* Themes an event has at most (event format). */
+#define THEMES_MAX 64
 
 /* A labelled question. */
 struct item {
 	char *lang;
 	char *theme;    /* expected */
 	char *text;
+	int set;
 	const char *got;
 	double confidence;
+	double cost_s;  /* one classification, best pass */
 };
 
-/* All the labelled questions read. */
+/* All the labelled questions read, and the sets they came from. */
 struct items {
 	struct item *v;
 	size_t n, cap;
+	const char *set[SETS_MAX];
+	int nsets;
 };
 
 /* Abort with a message: a benchmark without memory has nothing to say. */
@@ -75,9 +99,9 @@ xstrdup(const char *s)
 	return memcpy(xrealloc(NULL, n), s, n);
 }
 
-/* Add one question to the list. */
+/* Add one question of set `set` to the list. */
 static void
-items_add(struct items *it, const char *lang, const char *theme,
+items_add(struct items *it, int set, const char *lang, const char *theme,
     const char *text)
 {
 	struct item *x;
@@ -90,8 +114,10 @@ items_add(struct items *it, const char *lang, const char *theme,
 	x->lang = xstrdup(lang);
 	x->theme = xstrdup(theme);
 	x->text = xstrdup(text);
+	x->set = set;
 	x->got = NULL;
 	x->confidence = 0.0;
+	x->cost_s = 0.0;
 }
 
 /* A string member of an object, or NULL. */
@@ -101,20 +127,40 @@ get_string(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/* The expected theme written on a line itself, or NULL. */
+static const char *
+inline_theme(json_t *o)
+{
+	const char *t = get_string(o, "theme");
+
+	if (t == NULL)
+		t = get_string(o, "label");
+	if (t == NULL)
+		t = get_string(o, "expected");
+	return t;
+}
+
 /*
- * Read one JSON Lines file of questions; the theme comes from labels when
- * given, else from the line. Returns 0, or -1 with a message printed.
+ * Read one JSON Lines file of questions as a new set; the theme comes
+ * from labels when given, else from the line. Returns 0, or -1 with a
+ * message printed.
  */
 static int
 read_jsonl(const char *path, json_t *labels, struct items *it)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f;
 	char *line = NULL;
 	size_t cap = 0, lineno = 0, skipped = 0;
 	const char *lang, *theme, *text, *type, *id;
 	json_error_t err;
 	json_t *o;
 
+	if (it->nsets == SETS_MAX) {
+		fprintf(stderr, "classify-accuracy: at most %d files\n",
+		    SETS_MAX);
+		return -1;
+	}
+	f = fopen(path, "r");
 	if (f == NULL) {
 		fprintf(stderr, "classify-accuracy: %s: %s\n", path,
 		    strerror(errno));
@@ -135,19 +181,22 @@ read_jsonl(const char *path, json_t *labels, struct items *it)
 		text = get_string(o, "text");
 		lang = get_string(o, "lang");
 		id = get_string(o, "id");
-		theme = labels != NULL ?
-		    (id == NULL ? NULL : get_string(labels, id)) :
-		    get_string(o, "theme");
+		theme = labels != NULL && id != NULL ?
+		    get_string(labels, id) : NULL;
+		if (theme == NULL)
+			theme = inline_theme(o);
 		if ((type != NULL && strcmp(type, "question") != 0) ||
 		    text == NULL || theme == NULL)
 			skipped++;
 		else
-			items_add(it, lang == NULL ? "?" : lang, theme, text);
+			items_add(it, it->nsets, lang == NULL ? "?" : lang,
+			    theme, text);
 		json_decref(o);
 	}
 	if (skipped > 0)
 		printf("%s: %zu lines skipped (not a labelled question)\n",
 		    path, skipped);
+	it->set[it->nsets++] = path;
 	free(line);
 	fclose(f);
 	return 0;
@@ -167,7 +216,7 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Order doubles, for the median. */
+/* Order doubles, for medians and percentiles. */
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -176,67 +225,119 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Questions per second classifying the whole set, median of RUNS runs. */
-static double
-throughput(const struct classify *c, const struct items *it, bool no_lang,
-    double run_min_s)
+/* Whether question i is in the set (set < 0: any). */
+static bool
+in_set(const struct items *it, size_t i, int set)
 {
-	double rate[RUNS], t0, t;
-	size_t i, n;
-	int r;
-
-	for (r = 0; r < RUNS; r++) {
-		n = 0;
-		t0 = now_s();
-		do {
-			for (i = 0; i < it->n; i++)
-				(void)classify_text(c, it->v[i].text,
-				    no_lang ? NULL : it->v[i].lang, NULL);
-			n += it->n;
-			t = now_s() - t0;
-		} while (t < run_min_s);
-		rate[r] = (double)n / t;
-	}
-	qsort(rate, RUNS, sizeof rate[0], cmp_double);
-	return rate[RUNS / 2];
+	return set < 0 || it->v[i].set == set;
 }
 
-/* Print accuracy per language and overall; returns the overall percent. */
-static double
-report_accuracy(const struct items *it)
+/* Whether question i was classified as expected. */
+static bool
+right(const struct items *it, size_t i)
 {
-	const char *langs[64];
-	size_t nl = 0, i, j, n, ok, all_ok = 0;
+	return strcmp(it->v[i].got, it->v[i].theme) == 0;
+}
+
+/* Classify every question once with c, noting the answers. */
+static void
+classify_all(const struct classify *c, struct items *it, bool no_lang)
+{
+	size_t i;
+
+	for (i = 0; i < it->n; i++)
+		it->v[i].got = classify_text(c, it->v[i].text,
+		    no_lang ? NULL : it->v[i].lang, &it->v[i].confidence);
+}
+
+/* Questions of a set (set < 0: all) and how many are right. */
+static size_t
+count_right(const struct items *it, int set, size_t *n)
+{
+	size_t i, ok = 0;
+
+	*n = 0;
+	for (i = 0; i < it->n; i++) {
+		if (!in_set(it, i, set))
+			continue;
+		(*n)++;
+		ok += right(it, i);
+	}
+	return ok;
+}
+
+/* A percentage, 0 of nothing. */
+static double
+percent(size_t ok, size_t n)
+{
+	return n == 0 ? 0.0 : 100.0 * (double)ok / (double)n;
+}
+
+/* Print accuracy per language of a set (set < 0: all). */
+static void
+report_languages(const struct items *it, int set)
+{
+	const char *langs[LANGS_MAX];
+	size_t nl = 0, i, j, n, ok;
 
 	for (i = 0; i < it->n; i++) {
+		if (!in_set(it, i, set))
+			continue;
 		for (j = 0; j < nl && strcmp(langs[j], it->v[i].lang) != 0; j++)
 			;
-		if (j == nl && nl < 64)
+		if (j == nl && nl < LANGS_MAX)
 			langs[nl++] = it->v[i].lang;
-		if (strcmp(it->v[i].got, it->v[i].theme) == 0)
-			all_ok++;
 	}
 	printf("\n%-8s %6s %8s %9s\n", "lang", "n", "correct", "accuracy");
 	for (j = 0; j < nl; j++) {
 		n = ok = 0;
 		for (i = 0; i < it->n; i++) {
-			if (strcmp(it->v[i].lang, langs[j]) != 0)
+			if (!in_set(it, i, set) ||
+			    strcmp(it->v[i].lang, langs[j]) != 0)
 				continue;
 			n++;
-			if (strcmp(it->v[i].got, it->v[i].theme) == 0)
-				ok++;
+			ok += right(it, i);
 		}
 		printf("%-8s %6zu %8zu %8.1f%%\n", langs[j], n, ok,
-		    100.0 * (double)ok / (double)n);
+		    percent(ok, n));
 	}
-	printf("%-8s %6zu %8zu %8.1f%%\n", "all", it->n, all_ok,
-	    it->n == 0 ? 0.0 : 100.0 * (double)all_ok / (double)it->n);
-	return it->n == 0 ? 0.0 : 100.0 * (double)all_ok / (double)it->n;
+	ok = count_right(it, set, &n);
+	printf("%-8s %6zu %8zu %8.1f%%\n", "all", n, ok, percent(ok, n));
 }
 
-/* Print the confusion matrix: rows expected, columns suggested. */
+/*
+ * Print per theme of a set: questions expecting it and how many got it
+ * (recall), questions given it and how many rightly (precision).
+ */
 static void
-report_confusion(const struct model_event *ev, const struct items *it)
+report_themes(const struct model_event *ev, const struct items *it,
+    int set)
+{
+	size_t t, i, n, ok, given;
+
+	printf("\n%-12s %5s %7s %7s %7s %9s\n", "theme", "n", "correct",
+	    "recall", "given", "precision");
+	for (t = 0; t < ev->nthemes; t++) {
+		n = ok = given = 0;
+		for (i = 0; i < it->n; i++) {
+			if (!in_set(it, i, set))
+				continue;
+			if (strcmp(it->v[i].theme, ev->themes[t].key) == 0) {
+				n++;
+				ok += right(it, i);
+			}
+			given += strcmp(it->v[i].got, ev->themes[t].key) == 0;
+		}
+		printf("%-12.12s %5zu %7zu %6.1f%% %7zu %8.1f%%\n",
+		    ev->themes[t].key, n, ok, percent(ok, n), given,
+		    percent(ok, given));
+	}
+}
+
+/* Print the confusion matrix of a set: rows expected, columns suggested. */
+static void
+report_confusion(const struct model_event *ev, const struct items *it,
+    int set)
 {
 	size_t r, col, i, n, unknown = 0;
 
@@ -249,7 +350,8 @@ report_confusion(const struct model_event *ev, const struct items *it)
 		for (col = 0; col < ev->nthemes; col++) {
 			n = 0;
 			for (i = 0; i < it->n; i++)
-				if (strcmp(it->v[i].theme, ev->themes[r].key) == 0 &&
+				if (in_set(it, i, set) &&
+				    strcmp(it->v[i].theme, ev->themes[r].key) == 0 &&
 				    strcmp(it->v[i].got, ev->themes[col].key) == 0)
 					n++;
 			printf(" %6zu", n);
@@ -257,23 +359,82 @@ report_confusion(const struct model_event *ev, const struct items *it)
 		printf("\n");
 	}
 	for (i = 0; i < it->n; i++)
-		if (event_theme_index(ev, it->v[i].theme) < 0)
+		if (in_set(it, i, set) &&
+		    event_theme_index(ev, it->v[i].theme) < 0)
 			unknown++;
 	if (unknown > 0)
 		printf("%zu questions expect a theme the event does not have\n",
 		    unknown);
 }
 
+/* A kind of miss: expected one theme, suggested another, how often. */
+struct miss {
+	int expected;
+	int got;
+	size_t n;
+};
+
+/* Order misses by count, most first, then by themes. */
+static int
+cmp_miss(const void *a, const void *b)
+{
+	const struct miss *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	if (x->expected != y->expected)
+		return x->expected - y->expected;
+	return x->got - y->got;
+}
+
+/* Print the misses of a set as a list, the most frequent first. */
+static void
+report_misses(const struct model_event *ev, const struct items *it,
+    int set)
+{
+	static struct miss m[THEMES_MAX * THEMES_MAX];
+	size_t nm = 0, i, k, total = 0;
+	int e, g;
+
+	for (i = 0; i < it->n; i++) {
+		if (!in_set(it, i, set) || right(it, i))
+			continue;
+		e = event_theme_index(ev, it->v[i].theme);
+		g = event_theme_index(ev, it->v[i].got);
+		for (k = 0; k < nm && (m[k].expected != e || m[k].got != g);
+		    k++)
+			;
+		if (k == nm) {
+			if (nm == sizeof m / sizeof m[0])
+				continue;
+			m[nm].expected = e;
+			m[nm].got = g;
+			m[nm++].n = 0;
+		}
+		m[k].n++;
+		total++;
+	}
+	qsort(m, nm, sizeof m[0], cmp_miss);
+	printf("\nmisses: %zu\n", total);
+	for (k = 0; k < nm; k++)
+		printf("  %4zu  %-12s -> %s\n", m[k].n,
+		    m[k].expected < 0 ? "(unknown)" :
+		    ev->themes[m[k].expected].key,
+		    m[k].got < 0 ? "?" : ev->themes[m[k].got].key);
+}
+
 /* Print how sure the classifier was when right and when wrong. */
 static void
-report_confidence(const struct items *it)
+report_confidence(const struct items *it, int set)
 {
 	double sum[2] = { 0, 0 };
 	size_t n[2] = { 0, 0 }, i;
 	int ok;
 
 	for (i = 0; i < it->n; i++) {
-		ok = strcmp(it->v[i].got, it->v[i].theme) == 0;
+		if (!in_set(it, i, set))
+			continue;
+		ok = right(it, i);
 		sum[ok] += it->v[i].confidence;
 		n[ok]++;
 	}
@@ -282,13 +443,233 @@ report_confidence(const struct items *it)
 	    n[0] ? sum[0] / (double)n[0] : 0.0);
 }
 
+/* Print everything about one set (set < 0: all sets together). */
+static void
+report_set(const struct model_event *ev, const struct items *it, int set,
+    bool errors)
+{
+	size_t i, n, ok;
+
+	ok = count_right(it, set, &n);
+	printf("\n=== %s: %zu questions, %zu right, %.1f%%\n",
+	    set < 0 ? "all sets" : it->set[set], n, ok, percent(ok, n));
+	report_languages(it, set);
+	report_themes(ev, it, set);
+	report_confusion(ev, it, set);
+	report_misses(ev, it, set);
+	report_confidence(it, set);
+	if (!errors || set < 0)
+		return;
+	printf("\nerrors (expected -> suggested, confidence):\n");
+	for (i = 0; i < it->n; i++)
+		if (in_set(it, i, set) && !right(it, i))
+			printf("  [%s] %s -> %s %.2f: %s\n", it->v[i].lang,
+			    it->v[i].theme, it->v[i].got, it->v[i].confidence,
+			    it->v[i].text);
+}
+
+/*
+ * Time every question on its own: repeats classifications in a row, the
+ * best of PASSES passes; prints the median, the tail and the throughput.
+ */
+static void
+report_speed(const struct classify *c, struct items *it, bool no_lang,
+    int repeats)
+{
+	double *cost = xrealloc(NULL, it->n * sizeof *cost), t0, t, sum = 0;
+	size_t i;
+	int p, r;
+
+	for (i = 0; i < it->n; i++)
+		it->v[i].cost_s = 1e9;
+	for (p = 0; p < PASSES; p++) {
+		for (i = 0; i < it->n; i++) {
+			t0 = now_s();
+			for (r = 0; r < repeats; r++)
+				(void)classify_text(c, it->v[i].text,
+				    no_lang ? NULL : it->v[i].lang, NULL);
+			t = (now_s() - t0) / repeats;
+			if (t < it->v[i].cost_s)
+				it->v[i].cost_s = t;
+		}
+	}
+	for (i = 0; i < it->n; i++) {
+		cost[i] = it->v[i].cost_s;
+		sum += cost[i];
+	}
+	qsort(cost, it->n, sizeof cost[0], cmp_double);
+	printf("\ncost of one question (%zu questions, best of %d passes of "
+	    "%d runs each):\n  median %.2f us, p90 %.2f us, p99 %.2f us, "
+	    "max %.2f us; mean %.2f us = %.0f questions/s\n", it->n, PASSES,
+	    repeats, cost[it->n / 2] * 1e6, cost[it->n * 9 / 10] * 1e6,
+	    cost[it->n * 99 / 100] * 1e6, cost[it->n - 1] * 1e6,
+	    sum / (double)it->n * 1e6, (double)it->n / sum);
+	free(cost);
+}
+
+/* One constant of the grid search and the values it tries. */
+struct axis {
+	const char *name;
+	size_t off;           /* offset in struct classify_tuning */
+	double values[8];
+	int nvalues;
+};
+
+/* The grid --loso searches: each constant over the values that matter. */
+static const struct axis grid[] = {
+	{ "other_factor", offsetof(struct classify_tuning, other_factor),
+	  { 0.3, 0.4, 0.5, 0.7, 1.0 }, 5 },
+	{ "topic_factor", offsetof(struct classify_tuning, topic_factor),
+	  { 0.5, 0.7, 0.85, 1.0 }, 4 },
+	{ "asked_bonus", offsetof(struct classify_tuning, asked_bonus),
+	  { 1.0, 1.5, 2.0, 3.0 }, 4 },
+	{ "min_score", offsetof(struct classify_tuning, min_score),
+	  { 0.2, 0.3, 0.5 }, 3 },
+	{ "cross_lang", offsetof(struct classify_tuning, cross_lang),
+	  { 0.1, 0.25, 0.5 }, 3 },
+	{ "phrase_bonus", offsetof(struct classify_tuning, phrase_bonus),
+	  { 0.25, 0.5, 1.0 }, 3 },
+};
+
+#define AXES (sizeof grid / sizeof grid[0])
+
+/* The value of one constant in a set of constants. */
+static double *
+axis_value(struct classify_tuning *t, const struct axis *ax)
+{
+	return (double *)(void *)((char *)t + ax->off);
+}
+
+/* Set the constants of grid point idx[] into t. */
+static void
+grid_point(struct classify_tuning *t, const int *idx)
+{
+	size_t a;
+
+	classify_tuning_default(t);
+	for (a = 0; a < AXES; a++)
+		*axis_value(t, &grid[a]) = grid[a].values[idx[a]];
+}
+
+/* Step to the next grid point; false after the last. */
+static bool
+grid_next(int *idx)
+{
+	size_t a;
+
+	for (a = 0; a < AXES; a++) {
+		if (++idx[a] < grid[a].nvalues)
+			return true;
+		idx[a] = 0;
+	}
+	return false;
+}
+
+/* How far a grid point is from the defaults, in grid steps (for ties). */
+static int
+grid_distance(const int *idx)
+{
+	struct classify_tuning d;
+	double want;
+	int a, k, dist = 0, near;
+
+	classify_tuning_default(&d);
+	for (a = 0; a < (int)AXES; a++) {
+		want = *axis_value(&d, &grid[a]);
+		near = 0;
+		for (k = 1; k < grid[a].nvalues; k++)
+			if (fabs(grid[a].values[k] - want) <
+			    fabs(grid[a].values[near] - want))
+				near = k;
+		dist += abs(idx[a] - near);
+	}
+	return dist;
+}
+
+/*
+ * Leave one set out: for each set, the grid point with the most questions
+ * right on the other sets (ties to the point nearest the defaults), and
+ * its accuracy on the set left out, beside the defaults'.
+ */
+static void
+report_loso(const struct model_event *ev, struct items *it, bool no_lang)
+{
+	size_t npoints = 1, a, p, n;
+	int idx[AXES], *points, s, *best, *ok;
+	struct classify_tuning t;
+	struct classify *c;
+	double sum_tuned = 0, sum_default = 0;
+
+	for (a = 0; a < AXES; a++)
+		npoints *= (size_t)grid[a].nvalues;
+	/* ok[p * nsets + s]: right answers of grid point p on set s. */
+	ok = xrealloc(NULL, npoints * (size_t)it->nsets * sizeof *ok);
+	points = xrealloc(NULL, npoints * AXES * sizeof *points);
+	best = xrealloc(NULL, (size_t)it->nsets * sizeof *best);
+	memset(idx, 0, sizeof idx);
+	p = 0;
+	do {
+		memcpy(points + p * AXES, idx, sizeof idx);
+		grid_point(&t, idx);
+		c = classify_create_tuned(ev, &t);
+		classify_all(c, it, no_lang);
+		classify_destroy(c);
+		for (s = 0; s < it->nsets; s++)
+			ok[p * (size_t)it->nsets + (size_t)s] =
+			    (int)count_right(it, s, &n);
+		p++;
+	} while (grid_next(idx));
+	printf("\n=== leave one set out: constants tuned on the other sets "
+	    "(%zu grid points)\n", npoints);
+	for (s = 0; s < it->nsets; s++) {
+		int bs = -1, bd = 0, sc, d, k;
+
+		best[s] = 0;
+		for (p = 0; p < npoints; p++) {
+			sc = 0;
+			for (k = 0; k < it->nsets; k++)
+				if (k != s)
+					sc += ok[p * (size_t)it->nsets + (size_t)k];
+			d = grid_distance(points + p * AXES);
+			if (sc > bs || (sc == bs && d < bd)) {
+				bs = sc;
+				bd = d;
+				best[s] = (int)p;
+			}
+		}
+	}
+	classify_tuning_default(&t);
+	c = classify_create_tuned(ev, &t);
+	classify_all(c, it, no_lang);
+	classify_destroy(c);
+	for (s = 0; s < it->nsets; s++) {
+		size_t def_ok = count_right(it, s, &n);
+		int tuned_ok = ok[(size_t)best[s] * (size_t)it->nsets + (size_t)s];
+
+		printf("\nleft out %s (%zu questions):\n  tuned on the others: "
+		    "%.1f%%  (defaults: %.1f%%)\n  constants:", it->set[s], n,
+		    percent((size_t)tuned_ok, n), percent(def_ok, n));
+		for (a = 0; a < AXES; a++)
+			printf(" %s=%g", grid[a].name, grid[a].values[
+			    points[(size_t)best[s] * AXES + a]]);
+		printf("\n");
+		sum_tuned += percent((size_t)tuned_ok, n);
+		sum_default += percent(def_ok, n);
+	}
+	printf("\nmean over the sets left out: tuned %.1f%%, defaults %.1f%%\n",
+	    sum_tuned / it->nsets, sum_default / it->nsets);
+	free(ok);
+	free(points);
+	free(best);
+}
+
 /* Print the usage line and fail. */
 static int
 usage(void)
 {
 	fprintf(stderr, "usage: classify-accuracy [--errors] [--no-lang] "
-	    "[--quick] [--min PERCENT] EVENT.json FILE.jsonl... "
-	    "[--labels LABELS.json FILE.jsonl...]\n");
+	    "[--quick] [--no-speed] [--loso] [--min PERCENT] EVENT.json "
+	    "[--labels LABELS.json] FILE.jsonl...\n");
 	return 2;
 }
 
@@ -296,17 +677,19 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	struct items it = { NULL, 0, 0 };
+	struct items it;
 	struct event_file *ef = NULL;
 	struct classify *c = NULL;
 	json_t *labels = NULL;
 	json_error_t jerr;
 	char *cause = NULL;
-	bool errors = false, no_lang = false, quick = false;
+	bool errors = false, no_lang = false, quick = false, speed = true;
+	bool loso = false;
 	double min = -1.0, acc;
-	size_t i;
-	int a = 1, rc = 1;
+	size_t i, n, ok;
+	int a = 1, rc = 1, s;
 
+	memset(&it, 0, sizeof it);
 	for (; a < argc && strncmp(argv[a], "--", 2) == 0; a++) {
 		if (strcmp(argv[a], "--errors") == 0)
 			errors = true;
@@ -314,6 +697,10 @@ main(int argc, char **argv)
 			no_lang = true;
 		else if (strcmp(argv[a], "--quick") == 0)
 			quick = true;
+		else if (strcmp(argv[a], "--no-speed") == 0)
+			speed = false;
+		else if (strcmp(argv[a], "--loso") == 0)
+			loso = true;
 		else if (strcmp(argv[a], "--min") == 0 && a + 1 < argc)
 			min = atof(argv[++a]);
 		else
@@ -351,25 +738,32 @@ main(int argc, char **argv)
 		goto out;
 	}
 	c = classify_create(&ef->event);
-	for (i = 0; i < it.n; i++)
-		it.v[i].got = classify_text(c, it.v[i].text,
-		    no_lang ? NULL : it.v[i].lang, &it.v[i].confidence);
-	if (errors) {
-		printf("errors (expected -> suggested, confidence):\n");
-		for (i = 0; i < it.n; i++)
-			if (strcmp(it.v[i].got, it.v[i].theme) != 0)
-				printf("  [%s] %s -> %s %.2f: %s\n", it.v[i].lang,
-				    it.v[i].theme, it.v[i].got,
-				    it.v[i].confidence, it.v[i].text);
-	}
-	printf("questions: %zu%s\n", it.n,
+	classify_all(c, &it, no_lang);
+	printf("questions: %zu in %d set%s%s\n", it.n, it.nsets,
+	    it.nsets == 1 ? "" : "s",
 	    no_lang ? " (classified without their language)" : "");
-	acc = report_accuracy(&it);
-	report_confusion(&ef->event, &it);
-	report_confidence(&it);
-	printf("\nthroughput: %.0f questions/s (median of %d runs)\n",
-	    throughput(c, &it, no_lang, quick ? RUN_MIN_S_QUICK : RUN_MIN_S),
-	    RUNS);
+	for (s = 0; s < it.nsets; s++)
+		report_set(&ef->event, &it, s, errors);
+	if (it.nsets > 1) {
+		report_set(&ef->event, &it, -1, false);
+		printf("\nsummary:\n");
+		for (s = 0; s < it.nsets; s++) {
+			ok = count_right(&it, s, &n);
+			printf("  %6.1f%%  %4zu  %s\n", percent(ok, n), n,
+			    it.set[s]);
+		}
+	}
+	ok = count_right(&it, -1, &n);
+	acc = percent(ok, n);
+	printf("  %6.1f%%  %4zu  all\n", acc, n);
+	if (speed)
+		report_speed(c, &it, no_lang, quick ? REPEATS_QUICK : REPEATS);
+	if (loso) {
+		if (it.nsets < 2)
+			printf("\n--loso needs at least two sets\n");
+		else
+			report_loso(&ef->event, &it, no_lang);
+	}
 	rc = min >= 0.0 && acc < min ? 1 : 0;
 out:
 	for (i = 0; i < it.n; i++) {

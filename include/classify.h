@@ -58,4 +58,29 @@ const char *classify_text(const struct classify *c, const char *text,
  */
 size_t classify_normalise(const char *in, char *out, size_t outsz);
 
+/*
+ * The constants of the scoring rules (docs/CLASSIFIER.md), exposed so that
+ * a benchmark can tune them on some labelled sets and measure the result
+ * on another. classify_create() uses classify_tuning_default().
+ */
+struct classify_tuning {
+	double phrase_bonus;  /* weight added per word of a phrase beyond its first */
+	double repeat_bonus;  /* weight added, once, for a keyword found again */
+	double cross_lang;    /* factor for a keyword of another language */
+	double other_factor;  /* factor for the "other" theme's score */
+	double topic_factor;  /* factor for the event's own topic */
+	double min_score;     /* least score a real theme needs to win */
+	double asked_bonus;   /* factor for what the sentence asked says */
+};
+
+/* Fill in the constants classify_create() uses. */
+void classify_tuning_default(struct classify_tuning *t);
+
+/*
+ * Build a classifier as classify_create() does, with other constants
+ * (t NULL: the defaults). For benchmarks and tuning.
+ */
+struct classify *classify_create_tuned(const struct model_event *ev,
+    const struct classify_tuning *t);
+
 #endif /* PODIUM_CLASSIFY_H */

@@ -88,13 +88,15 @@
 #define STEM_MIN_ARABIC 3
 
 /* Score weights: see docs/CLASSIFIER.md. */
-#define PHRASE_BONUS 0.5     /* per word beyond the first */
-#define REPEAT_BONUS 0.5     /* once, for a keyword found again */
-#define CROSS_LANG 0.25      /* keyword of another language than the question's */
-#define OTHER_FACTOR 0.5     /* greetings and thanks open many real questions */
-#define TOPIC_FACTOR 0.7     /* the event's own topic is in every question */
-#define MIN_SCORE 0.3        /* a lone word of another language is not enough */
-#define ASKED_BONUS 1.5      /* found in the question asked, not its preamble */
+static const struct classify_tuning tuning_default = {
+	.phrase_bonus = 0.5,  /* per word beyond the first */
+	.repeat_bonus = 0.5,  /* once, for a keyword found again */
+	.cross_lang = 0.25,   /* keyword of another language than the question's */
+	.other_factor = 0.5,  /* greetings and thanks open many real questions */
+	.topic_factor = 0.7,  /* the event's own topic is in every question */
+	.min_score = 0.3,     /* a lone word of another language is not enough */
+	.asked_bonus = 1.5,   /* found in the question asked, not its preamble */
+};
 
 #define NONE UINT32_MAX
 
@@ -129,6 +131,7 @@ struct node {
 /* A built classifier: the keyword trie and what scoring needs. */
 struct classify {
 	const struct model_event *ev;
+	struct classify_tuning tune;
 	int nthemes;
 	int fallback;         /* theme given when unsure; -1 without themes */
 	uint64_t topic;       /* bit t: theme t's keywords fire in the event's title */
@@ -1276,7 +1279,7 @@ weigh_keywords(struct classify *c)
 			fired &= ~((uint64_t)1 << c->fallback);
 		df = __builtin_popcountll(fired);
 		k->weight = 2.0 / (1.0 + df) *
-		    (1.0 + PHRASE_BONUS * (k->nwords - 1));
+		    (1.0 + c->tune.phrase_bonus * (k->nwords - 1));
 	}
 	free(t);
 	free(h);
@@ -1305,9 +1308,24 @@ find_topic(struct classify *c)
 	free(t);
 }
 
-/* Build the keyword index of an event's themes. */
+/* Fill in the constants classify_create() uses. */
+void
+classify_tuning_default(struct classify_tuning *t)
+{
+	*t = tuning_default;
+}
+
+/* Build the keyword index of an event's themes, scored as the defaults say. */
 struct classify *
 classify_create(const struct model_event *ev)
+{
+	return classify_create_tuned(ev, NULL);
+}
+
+/* Build the keyword index of an event's themes, with the constants t. */
+struct classify *
+classify_create_tuned(const struct model_event *ev,
+    const struct classify_tuning *t)
 {
 	struct classify *c = xrealloc(NULL, sizeof *c);
 	const struct model_keywords *kw;
@@ -1318,6 +1336,7 @@ classify_create(const struct model_event *ev)
 
 	memset(c, 0, sizeof *c);
 	c->ev = ev;
+	c->tune = t != NULL ? *t : tuning_default;
 	c->nthemes = ev->nthemes < THEMES_MAX ? (int)ev->nthemes : THEMES_MAX;
 	c->fallback = c->nthemes - 1;
 	for (theme = 0; theme < c->nthemes; theme++)
@@ -1392,21 +1411,21 @@ classify_text(const struct classify *c, const char *text, const char *lang,
 		k = &c->kws[h.hit[i].kw];
 		w = k->weight;
 		if (qlang >= 0 && (k->langs & (1u << qlang)) == 0)
-			w *= CROSS_LANG;
+			w *= c->tune.cross_lang;
 		if (h.hit[i].count > 1)
-			w *= 1.0 + REPEAT_BONUS;
+			w *= 1.0 + c->tune.repeat_bonus;
 		if (c->topic & (uint64_t)1 << k->theme)
-			w *= TOPIC_FACTOR;
+			w *= c->tune.topic_factor;
 		/*
 		 * What is asked counts more than its preamble; greetings and
 		 * thanks before a question ("Thank you, Chair. How...?") are
 		 * a formula, not what the question is about.
 		 */
 		if (h.hit[i].asked && k->theme != c->fallback)
-			w *= ASKED_BONUS;
+			w *= c->tune.asked_bonus;
 		else if (t.preamble && !h.hit[i].asked &&
 		    k->theme == c->fallback)
-			w /= ASKED_BONUS;
+			w /= c->tune.asked_bonus;
 		score[k->theme] += w;
 	}
 	/* Ties go to the theme listed first. */
@@ -1422,8 +1441,8 @@ classify_text(const struct classify *c, const char *text, const char *lang,
 			second_s = score[theme];
 		}
 	}
-	o = score[c->fallback] * OTHER_FACTOR;
-	if (best < 0 || best_s < MIN_SCORE || o >= best_s) {
+	o = score[c->fallback] * c->tune.other_factor;
+	if (best < 0 || best_s < c->tune.min_score || o >= best_s) {
 		pick = c->fallback;
 		top = o;
 		runner = best_s;
