@@ -141,13 +141,14 @@ enum model_question_status {
 /* An audience question. */
 struct model_question {
 	int64_t id;
-	char *ext_id;
-	char *text;
-	char *from;
-	char *org;
-	char *country;
-	char *lang;
-	char *theme;
+	/* Owned, or borrowed when the model borrows strings (model.borrowed). */
+	const char *ext_id;
+	const char *text;
+	const char *from;
+	const char *org;
+	const char *country;
+	const char *lang;
+	const char *theme;       /* always an event theme's key */
 	bool theme_auto;
 	enum model_question_status status;
 	int votes;
@@ -184,6 +185,12 @@ struct model {
 	 * v % MODEL_QUESTION_LOG. */
 	struct model_question_change question_log[MODEL_QUESTION_LOG];
 	int64_t last_wall;               /* time of the last applied action */
+	/*
+	 * Question strings point into the actions applied instead of being
+	 * copied: set by an owner whose actions outlive the model (a
+	 * session's journal), halving the memory of 100,000 questions.
+	 */
+	bool borrowed;
 };
 
 enum model_action_type {
@@ -233,8 +240,10 @@ struct model_action {
 	int64_t target;        /* speaker or question id the action is about */
 	int delta;             /* seconds for ADD_TIME, -1 up / +1 down for MOVE */
 	enum model_question_status status; /* for QUESTION_STATUS */
-	struct model_speaker_args speaker;
-	struct model_question_args question;
+	union {  /* which one the type says: a session keeps 100,000 actions */
+		struct model_speaker_args speaker;    /* SPEAKER_ADD */
+		struct model_question_args question;  /* QUESTION_ADD, _THEME */
+	};
 };
 
 /* What the action table knows of each action type. */

@@ -12,22 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Copy a string or NULL, aborting when memory runs out. */
-static char *
-action_codec_strdup(const char *s)
-{
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	d = strdup(s);
-	if (d == NULL) {
-		fprintf(stderr, "podium: out of memory\n");
-		abort();
-	}
-	return d;
-}
-
 /* Set a string member when the string is not NULL. */
 static void
 action_codec_set_opt(json_t *o, const char *key, const char *value)
@@ -119,32 +103,72 @@ action_codec_int(json_t *o, const char *key, json_int_t lo, json_int_t hi,
 	return *out >= lo && *out <= hi;
 }
 
-/* A string member of a JSON object, copied; false if missing or not a string. */
+/* A string member of a JSON object (borrowed); false if missing or not one. */
 static bool
-action_codec_str(json_t *o, const char *key, char **out)
+action_codec_str(json_t *o, const char *key, const char **out)
 {
 	json_t *v = json_object_get(o, key);
 
 	if (!json_is_string(v))
 		return false;
-	*out = action_codec_strdup(json_string_value(v));
+	*out = json_string_value(v);
 	return true;
 }
 
-/* Point the action's borrowed strings at the record's owned copies. */
+/*
+ * Copy every string the action and the row's ext_id point to into one
+ * block the record owns, and point them there. A question's ext_id is
+ * most often the row's too: that one is kept once.
+ */
 static void
-action_codec_bind(struct action_record *r)
+action_codec_own(struct action_record *r, const char *ext_id)
 {
-	r->action.speaker.name = r->name;
-	r->action.speaker.org = r->org;
-	r->action.speaker.lang = r->lang;
-	r->action.question.ext_id = r->q_ext_id;
-	r->action.question.text = r->q_text;
-	r->action.question.from = r->q_from;
-	r->action.question.org = r->q_org;
-	r->action.question.country = r->q_country;
-	r->action.question.lang = r->q_lang;
-	r->action.question.theme = r->q_theme;
+	struct model_speaker_args *sp = &r->action.speaker;
+	struct model_question_args *q = &r->action.question;
+	const char **strs[8] = { &ext_id };
+	size_t total = 0, n = 1;
+	bool shared = false;
+	char *p;
+
+	/* Only the union member the type uses holds strings. */
+	if (r->action.type == MODEL_ACTION_SPEAKER_ADD) {
+		strs[n++] = &sp->name;
+		strs[n++] = &sp->org;
+		strs[n++] = &sp->lang;
+	} else if (r->action.type == MODEL_ACTION_QUESTION_ADD ||
+	    r->action.type == MODEL_ACTION_QUESTION_THEME) {
+		shared = ext_id != NULL && q->ext_id != NULL &&
+		    strcmp(ext_id, q->ext_id) == 0;
+		if (!shared)
+			strs[n++] = &q->ext_id;
+		strs[n++] = &q->text;
+		strs[n++] = &q->from;
+		strs[n++] = &q->org;
+		strs[n++] = &q->country;
+		strs[n++] = &q->lang;
+		strs[n++] = &q->theme;
+	}
+	for (size_t i = 0; i < n; i++)
+		total += *strs[i] != NULL ? strlen(*strs[i]) + 1 : 0;
+	r->strings = NULL;
+	if (total > 0 && (r->strings = malloc(total)) == NULL) {
+		fprintf(stderr, "podium: out of memory\n");
+		abort();
+	}
+	p = r->strings;
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+
+		if (*strs[i] == NULL)
+			continue;
+		len = strlen(*strs[i]) + 1;
+		memcpy(p, *strs[i], len);
+		*strs[i] = p;
+		p += len;
+	}
+	r->ext_id = ext_id;
+	if (shared)
+		q->ext_id = ext_id;
 }
 
 /* Decode a journal row. */
@@ -157,6 +181,7 @@ action_codec_decode(const struct store_row *row, struct action_record *out,
 	json_int_t v;
 	int type;
 	const char *bad = NULL;
+	struct model_question_args *q;
 	char *msg;
 
 	memset(out, 0, sizeof *out);
@@ -176,9 +201,9 @@ action_codec_decode(const struct store_row *row, struct action_record *out,
 	out->action.at.wall_ms = row->wall_ms;
 	switch (out->action.type) {
 	case MODEL_ACTION_SPEAKER_ADD:
-		if (!action_codec_str(o, "name", &out->name) ||
-		    !action_codec_str(o, "org", &out->org) ||
-		    !action_codec_str(o, "lang", &out->lang)) {
+		if (!action_codec_str(o, "name", &out->action.speaker.name) ||
+		    !action_codec_str(o, "org", &out->action.speaker.org) ||
+		    !action_codec_str(o, "lang", &out->action.speaker.lang)) {
 			bad = "speaker name, org or lang missing";
 			goto fail;
 		}
@@ -221,16 +246,17 @@ action_codec_decode(const struct store_row *row, struct action_record *out,
 		}
 		break;
 	case MODEL_ACTION_QUESTION_ADD:
-		if (!action_codec_str(o, "text", &out->q_text)) {
+		q = &out->action.question;
+		if (!action_codec_str(o, "text", &q->text)) {
 			bad = "question text missing";
 			goto fail;
 		}
-		action_codec_str(o, "ext_id", &out->q_ext_id);
-		action_codec_str(o, "from", &out->q_from);
-		action_codec_str(o, "org", &out->q_org);
-		action_codec_str(o, "country", &out->q_country);
-		action_codec_str(o, "lang", &out->q_lang);
-		action_codec_str(o, "theme", &out->q_theme);
+		action_codec_str(o, "ext_id", &q->ext_id);
+		action_codec_str(o, "from", &q->from);
+		action_codec_str(o, "org", &q->org);
+		action_codec_str(o, "country", &q->country);
+		action_codec_str(o, "lang", &q->lang);
+		action_codec_str(o, "theme", &q->theme);
 		out->action.question.theme_auto =
 		    json_is_true(json_object_get(o, "theme_auto"));
 		break;
@@ -255,7 +281,7 @@ action_codec_decode(const struct store_row *row, struct action_record *out,
 			out->action.status = (enum model_question_status)status;
 		}
 		if (out->action.type == MODEL_ACTION_QUESTION_THEME &&
-		    !action_codec_str(o, "theme", &out->q_theme)) {
+		    !action_codec_str(o, "theme", &out->action.question.theme)) {
 			bad = "theme missing";
 			goto fail;
 		}
@@ -263,8 +289,8 @@ action_codec_decode(const struct store_row *row, struct action_record *out,
 	default:
 		break;
 	}
-	action_codec_bind(out);
-	out->ext_id = action_codec_strdup(row->ext_id);
+	/* The strings still point into o: copy them before it goes. */
+	action_codec_own(out, row->ext_id);
 	snprintf(out->origin, sizeof out->origin, "%s", row->origin);
 	out->undone = row->undone;
 	json_decref(o);
@@ -284,21 +310,11 @@ fail:
 /* Fill a record from an action, copying its strings. */
 void
 action_codec_copy(const struct model_action *a, const char *origin,
-    struct action_record *out)
+    const char *ext_id, struct action_record *out)
 {
 	memset(out, 0, sizeof *out);
 	out->action = *a;
-	out->name = action_codec_strdup(a->speaker.name);
-	out->org = action_codec_strdup(a->speaker.org);
-	out->lang = action_codec_strdup(a->speaker.lang);
-	out->q_ext_id = action_codec_strdup(a->question.ext_id);
-	out->q_text = action_codec_strdup(a->question.text);
-	out->q_from = action_codec_strdup(a->question.from);
-	out->q_org = action_codec_strdup(a->question.org);
-	out->q_country = action_codec_strdup(a->question.country);
-	out->q_lang = action_codec_strdup(a->question.lang);
-	out->q_theme = action_codec_strdup(a->question.theme);
-	action_codec_bind(out);
+	action_codec_own(out, ext_id);
 	snprintf(out->origin, sizeof out->origin, "%s", origin);
 }
 
@@ -306,12 +322,7 @@ action_codec_copy(const struct model_action *a, const char *origin,
 void
 action_codec_finish(struct action_record *r)
 {
-	char **owned[] = { &r->name, &r->org, &r->lang, &r->q_ext_id,
-		&r->q_text, &r->q_from, &r->q_org, &r->q_country, &r->q_lang,
-		&r->q_theme, &r->ext_id };
-
-	for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++) {
-		free(*owned[i]);
-		*owned[i] = NULL;
-	}
+	free(r->strings);
+	r->strings = NULL;
+	r->ext_id = NULL;
 }

@@ -170,13 +170,11 @@ model_speaker_free(struct model_speaker *s)
 static void
 model_question_free(struct model_question *q)
 {
-	free(q->ext_id);
-	free(q->text);
-	free(q->from);
-	free(q->org);
-	free(q->country);
-	free(q->lang);
-	free(q->theme);
+	const char *owned[] = { q->ext_id, q->text, q->from, q->org,
+		q->country, q->lang };
+
+	for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
+		free((char *)owned[i]);
 }
 
 /* Free a model. */
@@ -188,7 +186,8 @@ model_destroy(struct model *m)
 	for (size_t i = 0; i < m->nspeakers; i++)
 		model_speaker_free(&m->speakers[i]);
 	for (size_t i = 0; i < m->nquestions; i++)
-		model_question_free(&m->questions[i]);
+		if (!m->borrowed)
+			model_question_free(&m->questions[i]);
 	free(m->speakers);
 	free(m->questions);
 	free(m->segments);
@@ -682,15 +681,22 @@ model_question_on_air(const struct model *m)
 	return NULL;
 }
 
+/* The event's own copy of a theme key (it outlives the model), or NULL. */
+static const char *
+model_theme_key(const struct model *m, const char *key)
+{
+	for (size_t i = 0; i < m->event->nthemes; i++) {
+		if (strcmp(m->event->themes[i].key, key) == 0)
+			return m->event->themes[i].key;
+	}
+	return NULL;
+}
+
 /* Whether a theme key is one of the event's. */
 static bool
 model_theme_known(const struct model *m, const char *key)
 {
-	for (size_t i = 0; i < m->event->nthemes; i++) {
-		if (strcmp(m->event->themes[i].key, key) == 0)
-			return true;
-	}
-	return false;
+	return model_theme_key(m, key) != NULL;
 }
 
 /* Characters of UTF-8 text: bytes that do not continue a sequence. */
@@ -748,13 +754,22 @@ model_do_question_add(struct model *m, const struct model_action *a,
 
 	memset(&q, 0, sizeof q);
 	q.id = a->seq;
-	q.ext_id = model_xstrdup_opt(qa->ext_id);
-	q.text = model_xstrdup(qa->text);
-	q.from = model_xstrdup_opt(qa->from);
-	q.org = model_xstrdup_opt(qa->org);
-	q.country = model_xstrdup_opt(qa->country);
-	q.lang = model_xstrdup_opt(qa->lang);
-	q.theme = model_xstrdup_opt(qa->theme);
+	if (m->borrowed) {
+		q.ext_id = qa->ext_id;
+		q.text = qa->text;
+		q.from = qa->from;
+		q.org = qa->org;
+		q.country = qa->country;
+		q.lang = qa->lang;
+	} else {
+		q.ext_id = model_xstrdup_opt(qa->ext_id);
+		q.text = model_xstrdup(qa->text);
+		q.from = model_xstrdup_opt(qa->from);
+		q.org = model_xstrdup_opt(qa->org);
+		q.country = model_xstrdup_opt(qa->country);
+		q.lang = model_xstrdup_opt(qa->lang);
+	}
+	q.theme = qa->theme != NULL ? model_theme_key(m, qa->theme) : NULL;
 	q.theme_auto = qa->theme != NULL && qa->theme_auto;
 	q.status = MODEL_QUESTION_NEW;
 	q.received_wall = a->at.wall_ms;
@@ -841,8 +856,7 @@ model_do_question_theme(struct model *m, const struct model_action *a,
 		return model_refuse(err, errsz, "unknown theme '%.40s'",
 		    a->question.theme != NULL ? a->question.theme : "");
 	q = &m->questions[i];
-	free(q->theme);
-	q->theme = model_xstrdup(a->question.theme);
+	q->theme = model_theme_key(m, a->question.theme);
 	q->theme_auto = false;
 	model_question_changed(m, q->id);
 	return true;

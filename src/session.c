@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,7 @@ session_rebuild(struct session *s)
 
 	model_destroy(s->model);
 	s->model = model_create(&s->event->event);
+	s->model->borrowed = true;  /* the journal outlives the model */
 	s->model->questions_version = version;
 	s->replay_refused = 0;
 	for (size_t i = 0; i < s->njournal; i++) {
@@ -351,6 +353,8 @@ session_open(struct session **out, const struct session_options *o,
 	session_rebuild(s);
 	if ((s->event_text = strdup(s->event->text)) == NULL)
 		abort();
+	/* Decoding left the heap full of small holes: give them back. */
+	malloc_trim(0);
 	free(text);
 	free(mode);
 	*out = s;
@@ -424,11 +428,20 @@ struct session_batch {
 static bool
 session_action_utf8(const struct model_action *a)
 {
-	const char *strs[] = { a->speaker.name, a->speaker.org, a->speaker.lang,
-		a->question.ext_id, a->question.text, a->question.from,
-		a->question.org, a->question.country, a->question.lang,
-		a->question.theme };
+	const char *strs[7] = { NULL };
 
+	if (a->type == MODEL_ACTION_SPEAKER_ADD) {
+		strs[0] = a->speaker.name;
+		strs[1] = a->speaker.org;
+		strs[2] = a->speaker.lang;
+	} else if (a->type == MODEL_ACTION_QUESTION_ADD ||
+	    a->type == MODEL_ACTION_QUESTION_THEME) {
+		const struct model_question_args *q = &a->question;
+		const char *qs[7] = { q->ext_id, q->text, q->from, q->org,
+			q->country, q->lang, q->theme };
+
+		memcpy(strs, qs, sizeof strs);
+	}
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
 		if (strs[i] != NULL && !text_valid_utf8(strs[i], strlen(strs[i])))
 			return false;
@@ -488,6 +501,7 @@ session_batch_item(struct session *s, struct session_batch *b,
     const char *origin)
 {
 	struct model_action *a = &it->action;
+	struct action_record *r;
 	int64_t seq;
 	size_t g = b->group_of[index];
 
@@ -515,11 +529,21 @@ session_batch_item(struct session *s, struct session_batch *b,
 	}
 	a->seq = s->last_seq + 1;
 	a->at = session_now(s);
-	if (!model_apply(s->model, a, it->err, sizeof it->err))
+	/*
+	 * The model borrows the strings it keeps: apply the journal's own
+	 * copy, which stays; dropped again if refused or not stored.
+	 */
+	r = session_journal_push(s);
+	action_codec_copy(a, origin, it->ext_id, r);
+	if (!model_apply(s->model, &r->action, it->err, sizeof it->err)) {
+		action_codec_finish(r);
+		s->njournal--;
 		return false;
+	}
 	/* Journal the segment a speaker landed in, not "the current one". */
 	if (a->type == MODEL_ACTION_SPEAKER_ADD)
-		a->speaker.segment = model_speaker_find(s->model, a->seq)->segment;
+		a->speaker.segment = r->action.speaker.segment =
+		    model_speaker_find(s->model, a->seq)->segment;
 	b->args[b->nrows] = action_codec_encode(a);
 	b->rows[b->nrows] = (struct store_row){ a->seq,
 	    model_action_info(a->type)->name, b->args[b->nrows], a->at.mono_ms,
@@ -572,22 +596,13 @@ session_do_batch(struct session *s, struct session_item *items, size_t n,
 		}
 		free(cause);
 		s->last_seq = first_seq;
+		/* Rebuild before the batch's records go: the model borrows. */
+		s->njournal -= b.nrows;
 		session_rebuild(s);
-	} else {
-		if (b.nrows > 0 && s->observer.rows != NULL)
-			s->observer.rows(s->observer.arg, b.rows, b.nrows);
-		for (size_t i = 0, k = 0; i < n && k < b.nrows; i++) {
-			struct action_record *r;
-
-			if (!items[i].ok || items[i].duplicate)
-				continue;
-			r = session_journal_push(s);
-			action_codec_copy(&items[i].action, origin, r);
-			if (items[i].ext_id != NULL && (r->ext_id =
-			    strdup(items[i].ext_id)) == NULL)
-				abort();
-			k++;
-		}
+		for (size_t i = 0; i < b.nrows; i++)
+			action_codec_finish(&s->journal[s->njournal + i]);
+	} else if (b.nrows > 0 && s->observer.rows != NULL) {
+		s->observer.rows(s->observer.arg, b.rows, b.nrows);
 	}
 	for (size_t i = 0; i < n; i++)
 		accepted += items[i].ok;

@@ -104,7 +104,7 @@ act(struct model_action *a, int64_t ms, const char *origin)
 	if (!model_apply(fx.m, a, err, sizeof err))
 		fail_msg("action %lld refused: %s", (long long)a->seq, err);
 	assert_true(fx.njournal < 64);
-	action_codec_copy(a, origin, &fx.journal[fx.njournal++]);
+	action_codec_copy(a, origin, NULL, &fx.journal[fx.njournal++]);
 }
 
 /* An action of a type with a target. */
