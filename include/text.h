@@ -23,6 +23,13 @@
  */
 size_t text_sanitize(const char *in, wchar_t *out, size_t outmax);
 
+/*
+ * The same safe form as text_sanitize(), encoded as UTF-8 in a malloc'd
+ * string (NULL gives ""): for messages printed outside curses that quote
+ * text from outside. Aborts if memory is exhausted.
+ */
+char *text_inert_utf8(const char *in);
+
 /* Display width of a sanitised wide string, in cells. */
 int text_width(const wchar_t *ws);
 

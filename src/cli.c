@@ -13,18 +13,31 @@
 
 #include "event.h"
 #include "session.h"
+#include "text.h"
 
-/* Print "podium: error: ..." and return code. */
+/*
+ * Print "podium: error: ..." and return code. Messages can quote text
+ * from outside (a CSV cell, a console's refusal): controls in it are
+ * printed as visible marks, never sent to the user's terminal.
+ */
 int
 cli_error(int code, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg, *safe;
+	int n;
 
-	fputs("podium: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n < 0) {
+		fputs("podium: out of memory\n", stderr);
+		abort();
+	}
+	safe = text_inert_utf8(msg);
+	fprintf(stderr, "podium: error: %s\n", safe);
+	free(safe);
+	free(msg);
 	return code;
 }
 

@@ -28,6 +28,7 @@
 #include "intake-item.h"
 #include "lock.h"
 #include "session.h"
+#include "text.h"
 
 #define CMD_IMPORT_MAPS_MAX 16
 #define CMD_IMPORT_WINDOW 256      /* requests in flight over the socket */
@@ -156,9 +157,24 @@ static void
 cmd_import_bad(const struct import_bad *bad, void *arg)
 {
 	struct cmd_import *imp = arg;
+	char *why;
 
-	if (imp->bad++ < CMD_IMPORT_BAD_SHOWN)
-		fprintf(stderr, "podium: line %lu: %s\n", bad->line, bad->why);
+	if (imp->bad++ < CMD_IMPORT_BAD_SHOWN) {
+		/* The reason quotes the cell: no control of it reaches a tty. */
+		why = text_inert_utf8(bad->why);
+		fprintf(stderr, "podium: line %lu: %s\n", bad->line, why);
+		free(why);
+	}
+}
+
+/* An item the session refused: say which, quoting no control. */
+static void
+cmd_import_refused(size_t item, const char *error)
+{
+	char *safe = text_inert_utf8(error);
+
+	fprintf(stderr, "podium: item %zu refused: %s\n", item, safe);
+	free(safe);
 }
 
 /* A progress bar on stderr, only on a terminal. */
@@ -201,8 +217,7 @@ cmd_import_socket(struct cmd_import *imp, struct intake_client *client,
 			return cli_fail(cause);
 		if (!ok) {
 			(*refused)++;
-			fprintf(stderr, "podium: item %zu refused: %s\n",
-			    answered + 1, error);
+			cmd_import_refused(answered + 1, error);
 			free(error);
 		}
 		answered++;
@@ -252,8 +267,7 @@ cmd_import_direct(struct cmd_import *imp, const char *db_path,
 	for (size_t i = 0; i < imp->nlines; i++) {
 		if (!items[i].ok) {
 			(*refused)++;
-			fprintf(stderr, "podium: item %zu refused: %s\n", i + 1,
-			    items[i].err);
+			cmd_import_refused(i + 1, items[i].err);
 		}
 	}
 	rc = CLI_OK;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 /* Write a refusal reason. */
 static bool
 intake_refuse(char *err, size_t errsz, const char *fmt, const char *arg)
@@ -209,15 +211,22 @@ intake_reply_ok(int64_t id)
 	return s;
 }
 
-/* The reply line (with its newline) for a refusal. */
+/*
+ * The reply line (with its newline) for a refusal. A reason may quote the
+ * sender's text, cut to a number of bytes that can fall inside a
+ * character: text_inert_utf8() makes it valid UTF-8 (which json_pack()
+ * insists on) and free of controls for whoever prints it.
+ */
 char *
 intake_reply_error(const char *error)
 {
-	json_t *o = json_pack("{s:b, s:s}", "ok", 0, "error", error);
+	char *safe = text_inert_utf8(error);
+	json_t *o = json_pack("{s:b, s:s}", "ok", 0, "error", safe);
 	char *body = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 	char *s;
 
 	json_decref(o);
+	free(safe);
 	if (body == NULL || asprintf(&s, "%s\n", body) < 0)
 		abort();
 	free(body);

@@ -37,6 +37,8 @@
 #include <limits.h>
 #include <locale.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Placeholders; see the top of the file. */
@@ -222,6 +224,50 @@ text_sanitize(const char *in, wchar_t *out, size_t outmax)
 	out[n] = L'\0';
 	text_leave(old);
 	return n;
+}
+
+/* The safe, displayable form of UTF-8 text, as malloc'd UTF-8. */
+char *
+text_inert_utf8(const char *in)
+{
+	struct cleaner c;
+	locale_t old;
+	mbstate_t st;
+	size_t n = 0, len = in != NULL ? strlen(in) : 0, cap;
+	char *out;
+	wchar_t wc;
+
+	/*
+	 * Every input byte makes at most three output bytes: a bad byte or a
+	 * C0 control becomes a three-byte placeholder, an orphan mark of two
+	 * or more bytes gains a three-byte base, a tag character shrinks.
+	 */
+	cap = 3 * len + MB_LEN_MAX + 1;
+	out = malloc(cap);
+	if (out == NULL) {
+		fprintf(stderr, "podium: out of memory (%zu bytes)\n", cap);
+		abort();
+	}
+	if (in == NULL) {
+		out[0] = '\0';
+		return out;
+	}
+	old = text_enter();
+	memset(&st, 0, sizeof st);
+	cleaner_init(&c, in);
+	while (n + MB_LEN_MAX < cap && (wc = cleaner_next(&c)) != 0) {
+		size_t k = wcrtomb(out + n, wc, &st);
+
+		if (k == (size_t)-1) {
+			memset(&st, 0, sizeof st);
+			out[n] = '?';
+			k = 1;
+		}
+		n += k;
+	}
+	out[n] = '\0';
+	text_leave(old);
+	return out;
 }
 
 /* Cells a sanitised wide string takes on the terminal. */

@@ -445,6 +445,41 @@ test_locale_independent(void **state)
 	setlocale(LC_ALL, "C.UTF-8");
 }
 
+/*
+ * text_inert_utf8: the sanitised form as valid UTF-8 with no control, also
+ * from input cut inside a character (as "%.40s" cuts a message).
+ */
+static void
+test_inert_utf8(void **state)
+{
+	char *out;
+	wchar_t back[BUF];
+	mbstate_t st;
+	const char *p;
+
+	(void)state;
+	out = text_inert_utf8("a\x1b]0;t\x07\xc2\x9b" "6n\x7f\xe2\x80\xae\xc3");
+	assert_non_null(out);
+	assert_true(text_valid_utf8(out, strlen(out)));
+	for (p = out; *p != '\0'; p++)
+		assert_false((unsigned char)*p < 0x20 || *p == 0x7f);
+	p = out;
+	memset(&st, 0, sizeof st);
+	assert_true(mbsrtowcs(back, &p, BUF, &st) != (size_t)-1);
+	assert_inert(back);
+	assert_true(wcscmp(back, clean("a\x1b]0;t\x07\xc2\x9b" "6n\x7f"
+	    "\xe2\x80\xae\xc3")) == 0);
+	free(out);
+	out = text_inert_utf8(NULL);
+	assert_string_equal(out, "");
+	free(out);
+	/* Worst case: every byte a control or a bad byte (three bytes out). */
+	out = text_inert_utf8("\x01\x80\x01\x80");
+	assert_string_equal(out, "\xe2\x90\x81\xef\xbf\xbd\xe2\x90\x81"
+	    "\xef\xbf\xbd");
+	free(out);
+}
+
 /* Run every text test. */
 int
 main(void)
@@ -463,6 +498,7 @@ main(void)
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_locale_independent),
+		cmocka_unit_test(test_inert_utf8),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
