@@ -560,6 +560,33 @@ store_setup_writer(struct store *s, char **cause)
 }
 
 /*
+ * Make the write-ahead log durable before the writer acknowledges
+ * anything. A console killed between writing a commit and syncing it (or
+ * whose fsync failed) leaves that commit in the log, in the page cache
+ * only; reopening replays it as committed, and a retried intake id would
+ * be acknowledged as a duplicate of a row that a power cut could still
+ * take away (found by tests/reliability/test-powerloss.c).
+ */
+static int
+store_sync_log(struct store *s, char **cause)
+{
+	sqlite3_file *log = NULL;
+	int rc;
+
+	rc = sqlite3_file_control(s->db, "main", SQLITE_FCNTL_JOURNAL_POINTER,
+	    &log);
+	if (rc != SQLITE_OK || log == NULL || log->pMethods == NULL)
+		return 0;
+	if (log->pMethods->xSync(log, SQLITE_SYNC_FULL) != SQLITE_OK) {
+		store_set_cause(cause, "cannot make the journal of %s durable:"
+		    " input/output error; check the disk and try again",
+		    s->path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Create the file ourselves when missing, so it gets mode 0600 (it holds
  * the names of people asking questions; SQLite's -wal and -shm files copy
  * its mode) and so a failure says exactly why.
@@ -854,6 +881,8 @@ store_open_rw(struct store *s, char **cause)
 	if (store_check_schema(s, &fresh, cause) != 0)
 		return -1;
 	if (store_setup_writer(s, cause) != 0)
+		return -1;
+	if (store_sync_log(s, cause) != 0)
 		return -1;
 	if (fresh && store_create_schema(s, cause) != 0)
 		return -1;
