@@ -429,7 +429,8 @@ trim(const char **s, size_t *len)
 
 /*
  * Write a short, printable quotation of UTF-8 text into out (at most
- * max_chars characters, "…" when cut, controls as spaces), for messages.
+ * max_chars characters, "…" when cut, C0 and C1 controls and DEL as
+ * spaces), for messages.
  * outsz must leave room for a few characters.
  */
 static void
@@ -447,6 +448,14 @@ excerpt(const char *s, size_t len, size_t max_chars, char *out, size_t outsz)
 		}
 		while (i + n < len && n < 4 && ((unsigned char)s[i + n] & 0xC0) == 0x80)
 			n++;
+		if (n == 2 && (unsigned char)s[i] == 0xC2 &&
+		    (unsigned char)s[i + 1] <= 0x9F) {
+			/* A C1 control (U+0080..U+009F) is a control too. */
+			out[o++] = ' ';
+			i += n;
+			chars++;
+			continue;
+		}
 		for (k = 0; k < n; k++) {
 			unsigned char c = (unsigned char)s[i + k];
 
