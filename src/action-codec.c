@@ -8,6 +8,8 @@
 #include "action-codec.h"
 
 #include <jansson.h>
+#include <stddef.h>
+#include <yajl/yajl_parse.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,29 +92,398 @@ action_codec_encode(const struct model_action *a)
 	return text;
 }
 
-/* An integer member of a JSON object within [lo, hi]; false if missing or bad. */
-static bool
-action_codec_int(json_t *o, const char *key, json_int_t lo, json_int_t hi,
-    json_int_t *out)
-{
-	json_t *v = json_object_get(o, key);
+/* What one member of a row's arguments holds. */
+enum action_codec_type {
+	ACTION_CODEC_TEXT,
+	ACTION_CODEC_INT,
+	ACTION_CODEC_TRUE,
+	ACTION_CODEC_OTHER,  /* false, null, a number with a fraction, ... */
+};
 
-	if (!json_is_integer(v))
+/* The argument names any action uses, as indices of action_codec_keys. */
+enum action_codec_key {
+	KEY_NAME,
+	KEY_ORG,
+	KEY_LANG,
+	KEY_SECONDS,
+	KEY_SEGMENT,
+	KEY_WARNING_S,
+	KEY_DANGER_S,
+	KEY_SPEAKER,
+	KEY_DELTA,
+	KEY_TEXT,
+	KEY_EXT_ID,
+	KEY_FROM,
+	KEY_COUNTRY,
+	KEY_THEME,
+	KEY_THEME_AUTO,
+	KEY_QUESTION,
+	KEY_STATUS,
+	KEY_COUNT
+};
+
+/* Their names in the JSON; other names are ignored when read. */
+static const struct {
+	const char *name;
+	size_t len;
+} action_codec_keys[KEY_COUNT] = {
+	[KEY_NAME] = { "name", 4 },
+	[KEY_ORG] = { "org", 3 },
+	[KEY_LANG] = { "lang", 4 },
+	[KEY_SECONDS] = { "seconds", 7 },
+	[KEY_SEGMENT] = { "segment", 7 },
+	[KEY_WARNING_S] = { "warning_s", 9 },
+	[KEY_DANGER_S] = { "danger_s", 8 },
+	[KEY_SPEAKER] = { "speaker", 7 },
+	[KEY_DELTA] = { "delta", 5 },
+	[KEY_TEXT] = { "text", 4 },
+	[KEY_EXT_ID] = { "ext_id", 6 },
+	[KEY_FROM] = { "from", 4 },
+	[KEY_COUNTRY] = { "country", 7 },
+	[KEY_THEME] = { "theme", 5 },
+	[KEY_THEME_AUTO] = { "theme_auto", 10 },
+	[KEY_QUESTION] = { "question", 8 },
+	[KEY_STATUS] = { "status", 6 },
+};
+
+/* One known top-level member of a row's arguments. */
+struct action_codec_member {
+	enum action_codec_type type;
+	bool set;
+	size_t text;         /* offset into buf */
+	long long integer;
+};
+
+/* Bytes a row's strings usually fit in without a heap allocation. */
+#define ACTION_CODEC_STACK 2048
+
+/*
+ * A row's arguments as yajl's event parser reports them: the top-level
+ * members with known names (a later duplicate wins, as in jansson),
+ * their texts copied (yajl reuses its own buffer).
+ */
+struct action_codec_args {
+	struct action_codec_member m[KEY_COUNT];
+	int depth;           /* 1 inside the top-level object */
+	bool object;         /* the value is an object */
+	int key;             /* index of the key just read, -1: unknown */
+	char *buf;
+	size_t len;
+	size_t cap;
+	char stack[ACTION_CODEC_STACK];
+};
+
+/* Copy bytes into the arguments' buffer, NUL-terminated; their offset. */
+static size_t
+action_codec_keep(struct action_codec_args *a, const unsigned char *s,
+    size_t len)
+{
+	size_t off = a->len;
+
+	if (a->len + len + 1 > a->cap) {
+		char *nb;
+
+		a->cap = (a->len + len + 1) * 2;
+		nb = malloc(a->cap);
+		if (nb == NULL) {
+			fprintf(stderr, "podium: out of memory\n");
+			abort();
+		}
+		memcpy(nb, a->buf, a->len);
+		if (a->buf != a->stack)
+			free(a->buf);
+		a->buf = nb;
+	}
+	memcpy(a->buf + a->len, s, len);
+	a->buf[a->len + len] = '\0';
+	a->len += len + 1;
+	return off;
+}
+
+/* Record a top-level value of the given type for the key just read. */
+static struct action_codec_member *
+action_codec_value(struct action_codec_args *a, enum action_codec_type type)
+{
+	struct action_codec_member *m;
+
+	if (a->depth != 1 || a->key < 0)
+		return NULL;
+	m = &a->m[a->key];
+	m->set = true;
+	m->type = type;
+	return m;
+}
+
+/* yajl: an object opens (only the top level's members are kept). */
+static int
+action_codec_on_map(void *ctx)
+{
+	struct action_codec_args *a = ctx;
+
+	if (a->depth == 0)
+		a->object = true;
+	else
+		action_codec_value(a, ACTION_CODEC_OTHER);
+	a->depth++;
+	return 1;
+}
+
+/* yajl: an array opens. */
+static int
+action_codec_on_array(void *ctx)
+{
+	struct action_codec_args *a = ctx;
+
+	action_codec_value(a, ACTION_CODEC_OTHER);
+	a->depth++;
+	return 1;
+}
+
+/* yajl: an object or array closes. */
+static int
+action_codec_on_close(void *ctx)
+{
+	((struct action_codec_args *)ctx)->depth--;
+	return 1;
+}
+
+/* yajl: a member's key, looked up among the known ones. */
+static int
+action_codec_on_key(void *ctx, const unsigned char *s, size_t len)
+{
+	struct action_codec_args *a = ctx;
+
+	if (a->depth != 1)
+		return 1;
+	a->key = -1;
+	for (int i = 0; i < KEY_COUNT; i++) {
+		if (action_codec_keys[i].len == len &&
+		    memcmp(action_codec_keys[i].name, s, len) == 0) {
+			a->key = i;
+			break;
+		}
+	}
+	return 1;
+}
+
+/* yajl: a string; one holding a NUL is not a text of ours. */
+static int
+action_codec_on_string(void *ctx, const unsigned char *s, size_t len)
+{
+	struct action_codec_args *a = ctx;
+	struct action_codec_member *m;
+
+	m = action_codec_value(a, memchr(s, '\0', len) == NULL ?
+	    ACTION_CODEC_TEXT : ACTION_CODEC_OTHER);
+	if (m != NULL)
+		m->text = action_codec_keep(a, s, len);
+	return 1;
+}
+
+/* yajl: an integer. */
+static int
+action_codec_on_integer(void *ctx, long long v)
+{
+	struct action_codec_member *m = action_codec_value(ctx,
+	    ACTION_CODEC_INT);
+
+	if (m != NULL)
+		m->integer = v;
+	return 1;
+}
+
+/* yajl: true or false. */
+static int
+action_codec_on_boolean(void *ctx, int v)
+{
+	action_codec_value(ctx, v ? ACTION_CODEC_TRUE : ACTION_CODEC_OTHER);
+	return 1;
+}
+
+/* yajl: null. */
+static int
+action_codec_on_null(void *ctx)
+{
+	action_codec_value(ctx, ACTION_CODEC_OTHER);
+	return 1;
+}
+
+/* yajl: a number with a fraction or an exponent. */
+static int
+action_codec_on_double(void *ctx, double v)
+{
+	(void)v;
+	action_codec_value(ctx, ACTION_CODEC_OTHER);
+	return 1;
+}
+
+/* The events the parser reports to a row's arguments. */
+static const yajl_callbacks action_codec_events = {
+	.yajl_null = action_codec_on_null,
+	.yajl_boolean = action_codec_on_boolean,
+	.yajl_integer = action_codec_on_integer,
+	.yajl_double = action_codec_on_double,
+	.yajl_string = action_codec_on_string,
+	.yajl_start_map = action_codec_on_map,
+	.yajl_map_key = action_codec_on_key,
+	.yajl_end_map = action_codec_on_close,
+	.yajl_start_array = action_codec_on_array,
+	.yajl_end_array = action_codec_on_close,
+};
+
+/*
+ * Memory for one parse: yajl's handle, lexer and buffers come from a block
+ * on the stack, so replaying a row allocates nothing (a tenth of start-up
+ * with 100,000 rows was malloc and free); past the block, the heap.
+ */
+struct action_codec_arena {
+	union {
+		max_align_t align;
+		char bytes[16384];
+	} block;
+	size_t used;
+};
+
+/* The arena's size header before each block it hands out. */
+#define ACTION_CODEC_HDR sizeof(max_align_t)
+
+/* Whether p was handed out by the arena. */
+static bool
+action_codec_in_arena(const struct action_codec_arena *ar, const void *p)
+{
+	const char *c = p;
+
+	return c >= ar->block.bytes && c < ar->block.bytes + sizeof ar->block;
+}
+
+/* yajl: allocate. */
+static void *
+action_codec_alloc(void *ctx, size_t sz)
+{
+	struct action_codec_arena *ar = ctx;
+	size_t n = ACTION_CODEC_HDR + (sz + ACTION_CODEC_HDR - 1) /
+	    ACTION_CODEC_HDR * ACTION_CODEC_HDR;
+	char *p;
+
+	if (ar->used + n > sizeof ar->block) {
+		if ((p = malloc(sz)) == NULL) {
+			fprintf(stderr, "podium: out of memory\n");
+			abort();
+		}
+		return p;
+	}
+	p = ar->block.bytes + ar->used;
+	memcpy(p, &sz, sizeof sz);
+	ar->used += n;
+	return p + ACTION_CODEC_HDR;
+}
+
+/* yajl: resize (an arena block moves; its old copy is left behind). */
+static void *
+action_codec_realloc(void *ctx, void *ptr, size_t sz)
+{
+	struct action_codec_arena *ar = ctx;
+	size_t old;
+	void *q;
+
+	if (ptr == NULL)
+		return action_codec_alloc(ctx, sz);
+	if (!action_codec_in_arena(ar, ptr)) {
+		if ((q = realloc(ptr, sz)) == NULL) {
+			fprintf(stderr, "podium: out of memory\n");
+			abort();
+		}
+		return q;
+	}
+	memcpy(&old, (char *)ptr - ACTION_CODEC_HDR, sizeof old);
+	q = action_codec_alloc(ctx, sz);
+	memcpy(q, ptr, old < sz ? old : sz);
+	return q;
+}
+
+/* yajl: free (arena blocks go with the arena). */
+static void
+action_codec_free(void *ctx, void *ptr)
+{
+	if (!action_codec_in_arena(ctx, ptr))
+		free(ptr);
+}
+
+/*
+ * Take a row's arguments apart; false if they are not one JSON object.
+ * yajl's event parser builds no tree: replaying 100,000 questions at
+ * start-up takes a fraction of the time jansson's parser does
+ * (docs/PERFORMANCE.md). The caller frees a->buf unless it is a->stack.
+ */
+static bool
+action_codec_parse(const char *text, struct action_codec_args *a)
+{
+	struct action_codec_arena arena;
+	yajl_alloc_funcs funcs = { action_codec_alloc, action_codec_realloc,
+		action_codec_free, &arena };
+	yajl_handle h;
+	bool ok;
+
+	arena.used = 0;
+	memset(a->m, 0, sizeof a->m);
+	a->depth = 0;
+	a->object = false;
+	a->key = -1;
+	a->buf = a->stack;
+	a->len = 0;
+	a->cap = sizeof a->stack;
+	if ((h = yajl_alloc(&action_codec_events, &funcs, a)) == NULL) {
+		fprintf(stderr, "podium: out of memory\n");
+		abort();
+	}
+	ok = yajl_parse(h, (const unsigned char *)text, strlen(text)) ==
+	    yajl_status_ok && yajl_complete_parse(h) == yajl_status_ok &&
+	    a->object;
+	yajl_free(h);
+	return ok;
+}
+
+/* The member called key, or NULL if absent. */
+static const struct action_codec_member *
+action_codec_member(const struct action_codec_args *a,
+    enum action_codec_key key)
+{
+	return a->m[key].set ? &a->m[key] : NULL;
+}
+
+/* An integer argument within [lo, hi]; false if missing or bad. */
+static bool
+action_codec_int(const struct action_codec_args *a, enum action_codec_key key,
+    long long lo, long long hi, long long *out)
+{
+	const struct action_codec_member *m = action_codec_member(a, key);
+
+	if (m == NULL || m->type != ACTION_CODEC_INT)
 		return false;
-	*out = json_integer_value(v);
+	*out = m->integer;
 	return *out >= lo && *out <= hi;
 }
 
-/* A string member of a JSON object (borrowed); false if missing or not one. */
+/* A string argument (in the buffer); false if missing or not a string. */
 static bool
-action_codec_str(json_t *o, const char *key, const char **out)
+action_codec_str(const struct action_codec_args *a, enum action_codec_key key,
+    const char **out)
 {
-	json_t *v = json_object_get(o, key);
+	const struct action_codec_member *m = action_codec_member(a, key);
 
-	if (!json_is_string(v))
+	if (m == NULL || m->type != ACTION_CODEC_TEXT)
 		return false;
-	*out = json_string_value(v);
+	*out = a->buf + m->text;
 	return true;
+}
+
+/* Whether a boolean argument is present and true. */
+static bool
+action_codec_true(const struct action_codec_args *a, enum action_codec_key key)
+{
+	const struct action_codec_member *m = action_codec_member(a, key);
+
+	return m != NULL && m->type == ACTION_CODEC_TRUE;
 }
 
 /*
@@ -171,14 +542,13 @@ action_codec_own(struct action_record *r, const char *ext_id)
 		q->ext_id = ext_id;
 }
 
-/* Decode a journal row. */
-int
-action_codec_decode(const struct store_row *row, struct action_record *out,
+/* Decode a journal row whose arguments are found through args. */
+static int
+action_codec_decode_args(const struct store_row *row,
+    const struct action_codec_args *o, struct action_record *out,
     char **cause)
 {
-	json_error_t jerr;
-	json_t *o = NULL;
-	json_int_t v;
+	long long v;
 	int type;
 	const char *bad = NULL;
 	struct model_question_args *q;
@@ -190,40 +560,35 @@ action_codec_decode(const struct store_row *row, struct action_record *out,
 		bad = "unknown action";
 		goto fail;
 	}
-	o = json_loads(row->args, 0, &jerr);
-	if (!json_is_object(o)) {
-		bad = "arguments are not a JSON object";
-		goto fail;
-	}
 	out->action.type = (enum model_action_type)type;
 	out->action.seq = row->seq;
 	out->action.at.mono_ms = row->mono_ms;
 	out->action.at.wall_ms = row->wall_ms;
 	switch (out->action.type) {
 	case MODEL_ACTION_SPEAKER_ADD:
-		if (!action_codec_str(o, "name", &out->action.speaker.name) ||
-		    !action_codec_str(o, "org", &out->action.speaker.org) ||
-		    !action_codec_str(o, "lang", &out->action.speaker.lang)) {
+		if (!action_codec_str(o, KEY_NAME, &out->action.speaker.name) ||
+		    !action_codec_str(o, KEY_ORG, &out->action.speaker.org) ||
+		    !action_codec_str(o, KEY_LANG, &out->action.speaker.lang)) {
 			bad = "speaker name, org or lang missing";
 			goto fail;
 		}
-		if (!action_codec_int(o, "seconds", 0, MODEL_SECONDS_MAX, &v)) {
+		if (!action_codec_int(o, KEY_SECONDS, 0, MODEL_SECONDS_MAX, &v)) {
 			bad = "bad seconds";
 			goto fail;
 		}
 		out->action.speaker.seconds = (int)v;
-		if (!action_codec_int(o, "segment", -1, 100000, &v)) {
+		if (!action_codec_int(o, KEY_SEGMENT, -1, 100000, &v)) {
 			bad = "bad segment";
 			goto fail;
 		}
 		out->action.speaker.segment = (int)v;
-		if (action_codec_int(o, "warning_s", 1, MODEL_SECONDS_MAX, &v))
+		if (action_codec_int(o, KEY_WARNING_S, 1, MODEL_SECONDS_MAX, &v))
 			out->action.speaker.warning_s = (int)v;
-		if (action_codec_int(o, "danger_s", 1, MODEL_SECONDS_MAX, &v))
+		if (action_codec_int(o, KEY_DANGER_S, 1, MODEL_SECONDS_MAX, &v))
 			out->action.speaker.danger_s = (int)v;
 		break;
 	case MODEL_ACTION_ADD_TIME:
-		if (!action_codec_int(o, "seconds", -MODEL_SECONDS_MAX,
+		if (!action_codec_int(o, KEY_SECONDS, -MODEL_SECONDS_MAX,
 		    MODEL_SECONDS_MAX, &v)) {
 			bad = "bad seconds";
 			goto fail;
@@ -232,13 +597,13 @@ action_codec_decode(const struct store_row *row, struct action_record *out,
 		break;
 	case MODEL_ACTION_SPEAKER_MOVE:
 	case MODEL_ACTION_SPEAKER_WITHDRAW:
-		if (!action_codec_int(o, "speaker", 1, INT64_MAX, &v)) {
+		if (!action_codec_int(o, KEY_SPEAKER, 1, INT64_MAX, &v)) {
 			bad = "bad speaker id";
 			goto fail;
 		}
 		out->action.target = v;
 		if (out->action.type == MODEL_ACTION_SPEAKER_MOVE) {
-			if (!action_codec_int(o, "delta", -1, 1, &v)) {
+			if (!action_codec_int(o, KEY_DELTA, -1, 1, &v)) {
 				bad = "bad delta";
 				goto fail;
 			}
@@ -247,32 +612,31 @@ action_codec_decode(const struct store_row *row, struct action_record *out,
 		break;
 	case MODEL_ACTION_QUESTION_ADD:
 		q = &out->action.question;
-		if (!action_codec_str(o, "text", &q->text)) {
+		if (!action_codec_str(o, KEY_TEXT, &q->text)) {
 			bad = "question text missing";
 			goto fail;
 		}
-		action_codec_str(o, "ext_id", &q->ext_id);
-		action_codec_str(o, "from", &q->from);
-		action_codec_str(o, "org", &q->org);
-		action_codec_str(o, "country", &q->country);
-		action_codec_str(o, "lang", &q->lang);
-		action_codec_str(o, "theme", &q->theme);
+		action_codec_str(o, KEY_EXT_ID, &q->ext_id);
+		action_codec_str(o, KEY_FROM, &q->from);
+		action_codec_str(o, KEY_ORG, &q->org);
+		action_codec_str(o, KEY_COUNTRY, &q->country);
+		action_codec_str(o, KEY_LANG, &q->lang);
+		action_codec_str(o, KEY_THEME, &q->theme);
 		out->action.question.theme_auto =
-		    json_is_true(json_object_get(o, "theme_auto"));
+		    action_codec_true(o, KEY_THEME_AUTO);
 		break;
 	case MODEL_ACTION_QUESTION_STATUS:
 	case MODEL_ACTION_QUESTION_THEME:
 	case MODEL_ACTION_QUESTION_VOTE:
-		if (!action_codec_int(o, "question", 1, INT64_MAX, &v)) {
+		if (!action_codec_int(o, KEY_QUESTION, 1, INT64_MAX, &v)) {
 			bad = "bad question id";
 			goto fail;
 		}
 		out->action.target = v;
 		if (out->action.type == MODEL_ACTION_QUESTION_STATUS) {
-			json_t *st = json_object_get(o, "status");
-			int status = json_is_string(st) ?
-			    model_question_status_by_name(json_string_value(st)) :
-			    -1;
+			const char *st;
+			int status = action_codec_str(o, KEY_STATUS, &st) ?
+			    model_question_status_by_name(st) : -1;
 
 			if (status < 0) {
 				bad = "bad question status";
@@ -281,7 +645,7 @@ action_codec_decode(const struct store_row *row, struct action_record *out,
 			out->action.status = (enum model_question_status)status;
 		}
 		if (out->action.type == MODEL_ACTION_QUESTION_THEME &&
-		    !action_codec_str(o, "theme", &out->action.question.theme)) {
+		    !action_codec_str(o, KEY_THEME, &out->action.question.theme)) {
 			bad = "theme missing";
 			goto fail;
 		}
@@ -293,11 +657,9 @@ action_codec_decode(const struct store_row *row, struct action_record *out,
 	action_codec_own(out, row->ext_id);
 	snprintf(out->origin, sizeof out->origin, "%s", row->origin);
 	out->undone = row->undone;
-	json_decref(o);
 	return 0;
 
 fail:
-	json_decref(o);
 	action_codec_finish(out);
 	if (asprintf(&msg, "journal row %lld (%s) is damaged: %s; restore the "
 	    "database from a backup",
@@ -305,6 +667,30 @@ fail:
 		abort();
 	*cause = msg;
 	return -1;
+}
+
+/* Decode a journal row. */
+int
+action_codec_decode(const struct store_row *row, struct action_record *out,
+    char **cause)
+{
+	struct action_codec_args args;
+	int rc;
+
+	if (!action_codec_parse(row->args, &args)) {
+		if (args.buf != args.stack)
+			free(args.buf);
+		memset(out, 0, sizeof *out);
+		if (asprintf(cause, "journal row %lld (%s) is damaged: arguments"
+		    " are not a JSON object; restore the database from a backup",
+		    (long long)row->seq, row->kind) < 0)
+			abort();
+		return -1;
+	}
+	rc = action_codec_decode_args(row, &args, out, cause);
+	if (args.buf != args.stack)
+		free(args.buf);
+	return rc;
 }
 
 /* Fill a record from an action, copying its strings. */
