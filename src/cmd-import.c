@@ -3,14 +3,15 @@
  * questions and floor requests.
  *
  * Two passes. The first reads the whole file (import-csv.c) and turns
- * each usable row into intake request lines, each with an id derived from
- * the row (its registration id, or a SHA-256 of its content), so that
+ * each usable row into intake requests, each with an id derived from the
+ * row (its registration id, or a SHA-256 of its content), so that
  * importing the same file twice stores nothing new. Bad rows are listed
  * with their line numbers; unless --skip-bad, any bad row stops the
- * import before anything is stored. The second pass delivers the lines:
+ * import before anything is stored. The second pass delivers them:
  * through the running console's intake socket when there is one (so the
- * chair sees them arrive), otherwise straight into the database in one
- * transaction, under the chair lock so no console starts meanwhile.
+ * chair sees them arrive), as JSON lines; otherwise straight into the
+ * database in one transaction, under the chair lock so no console starts
+ * meanwhile, with no JSON in between.
  */
 #include "cli.h"
 
@@ -54,10 +55,16 @@ static const char cmd_import_usage[] =
     "                       (default: any bad row stops the import)\n"
     "  -h, --help           show this help\n";
 
-/* The lines to deliver and what went wrong reading the file. */
+/* One request to deliver; its strings live in one block it owns. */
+struct cmd_import_item {
+	struct intake_request req;
+	char *strings;
+};
+
+/* The requests to deliver and what went wrong reading the file. */
 struct cmd_import {
-	char **lines;
-	size_t nlines;
+	struct cmd_import_item *items;
+	size_t nitems;
 	size_t cap;
 	size_t questions;
 	size_t floors;
@@ -65,22 +72,72 @@ struct cmd_import {
 	bool progress;
 };
 
-/* Append a request line. */
-static void
-cmd_import_push(struct cmd_import *imp, json_t *req)
+/* Append an empty request of a type; its strings come next. */
+static struct cmd_import_item *
+cmd_import_new(struct cmd_import *imp, enum intake_type type)
 {
-	char *line = json_dumps(req, JSON_COMPACT);
+	struct cmd_import_item *it;
 
-	json_decref(req);
-	if (line == NULL)
-		abort();
-	if (imp->nlines == imp->cap) {
+	if (imp->nitems == imp->cap) {
 		imp->cap = imp->cap ? imp->cap * 2 : 1024;
-		imp->lines = realloc(imp->lines, imp->cap * sizeof *imp->lines);
-		if (imp->lines == NULL)
+		imp->items = realloc(imp->items, imp->cap * sizeof *imp->items);
+		if (imp->items == NULL)
 			abort();
 	}
-	imp->lines[imp->nlines++] = line;
+	it = &imp->items[imp->nitems++];
+	memset(it, 0, sizeof *it);
+	it->req.type = type;
+	it->req.segment = -1;
+	return it;
+}
+
+/*
+ * Copy a request's strings (NULL or empty: absent) into one block the
+ * item owns, and point the request's fields (dst) at the copies.
+ */
+static void
+cmd_import_own(struct cmd_import_item *it, const char *const *values,
+    const char **const *dst, size_t n)
+{
+	size_t total = 1;
+	char *p;
+
+	for (size_t i = 0; i < n; i++)
+		total += values[i] != NULL ? strlen(values[i]) + 1 : 0;
+	if ((p = it->strings = malloc(total)) == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+
+		if (values[i] == NULL || values[i][0] == '\0')
+			continue;
+		len = strlen(values[i]) + 1;
+		*dst[i] = memcpy(p, values[i], len);
+		p += len;
+	}
+}
+
+/* A request as the JSON line the intake socket takes (malloc'd). */
+static char *
+cmd_import_line(const struct intake_request *r)
+{
+	const char *keys[] = { "id", "text", "name", "from", "org", "country",
+		"lang" };
+	const char *values[] = { r->ext_id, r->text, r->name, r->from, r->org,
+		r->country, r->lang };
+	json_t *o = json_pack("{s:s}", "type",
+	    r->type == INTAKE_QUESTION ? "question" : "floor");
+	char *line;
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (values[i] != NULL)
+			json_object_set_new(o, keys[i], json_string(values[i]));
+	}
+	line = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (line == NULL)
+		abort();
+	return line;
 }
 
 /*
@@ -113,40 +170,30 @@ cmd_import_ext_id(const struct import_row *row, const char *kind, char *out,
 		snprintf(out + strlen(out), outsz - strlen(out), "%02x", md[i]);
 }
 
-/* Set a string member when present. */
-static void
-cmd_import_set(json_t *o, const char *key, const char *value)
-{
-	if (value != NULL && value[0] != '\0')
-		json_object_set_new(o, key, json_string(value));
-}
-
-/* A usable row: one or two request lines. */
+/* A usable row: one or two requests. */
 static int
 cmd_import_row(const struct import_row *row, void *arg)
 {
 	struct cmd_import *imp = arg;
+	struct cmd_import_item *it;
 	char id[200];
-	json_t *req;
 
 	if (row->question != NULL && row->question[0] != '\0') {
 		cmd_import_ext_id(row, "q", id, sizeof id);
-		req = json_pack("{s:s, s:s, s:s}", "type", "question", "id", id,
-		    "text", row->question);
-		cmd_import_set(req, "from", row->name);
-		cmd_import_set(req, "org", row->org);
-		cmd_import_set(req, "country", row->country);
-		cmd_import_set(req, "lang", row->lang);
-		cmd_import_push(imp, req);
+		it = cmd_import_new(imp, INTAKE_QUESTION);
+		cmd_import_own(it, (const char *[]){ id, row->question,
+		    row->name, row->org, row->country, row->lang },
+		    (const char **[]){ &it->req.ext_id, &it->req.text,
+		    &it->req.from, &it->req.org, &it->req.country,
+		    &it->req.lang }, 6);
 		imp->questions++;
 	}
 	if (row->floor) {
 		cmd_import_ext_id(row, "f", id, sizeof id);
-		req = json_pack("{s:s, s:s, s:s}", "type", "floor", "id", id,
-		    "name", row->name);
-		cmd_import_set(req, "org", row->org);
-		cmd_import_set(req, "lang", row->lang);
-		cmd_import_push(imp, req);
+		it = cmd_import_new(imp, INTAKE_FLOOR);
+		cmd_import_own(it, (const char *[]){ id, row->name, row->org,
+		    row->lang }, (const char **[]){ &it->req.ext_id,
+		    &it->req.name, &it->req.org, &it->req.lang }, 4);
 		imp->floors++;
 	}
 	return 0;
@@ -206,10 +253,14 @@ cmd_import_socket(struct cmd_import *imp, struct intake_client *client,
 	bool ok;
 	int64_t id;
 
-	while (answered < imp->nlines) {
-		while (sent < imp->nlines && sent - answered < CMD_IMPORT_WINDOW) {
-			if (intake_client_send(client, imp->lines[sent],
-			    strlen(imp->lines[sent]), &cause) != 0)
+	while (answered < imp->nitems) {
+		while (sent < imp->nitems && sent - answered < CMD_IMPORT_WINDOW) {
+			char *line = cmd_import_line(&imp->items[sent].req);
+			int rc = intake_client_send(client, line, strlen(line),
+			    &cause);
+
+			free(line);
+			if (rc != 0)
 				return cli_fail(cause);
 			sent++;
 		}
@@ -232,10 +283,9 @@ cmd_import_direct(struct cmd_import *imp, const char *db_path,
 {
 	struct session_options so = { 0 };
 	struct session *s = NULL;
-	struct intake_request *reqs;
 	struct session_item *items;
 	struct classify *cl = NULL;
-	char *cause = NULL, err[200];
+	char *cause = NULL;
 	int lock, rc = CLI_FAIL;
 
 	lock = lock_acquire(db_path, &cause);
@@ -245,26 +295,19 @@ cmd_import_direct(struct cmd_import *imp, const char *db_path,
 	so.event_path = event_path;
 	so.writable = true;
 	so.speed = 1.0;
-	reqs = calloc(imp->nlines + 1, sizeof *reqs);
-	items = calloc(imp->nlines + 1, sizeof *items);
-	if (reqs == NULL || items == NULL)
+	items = calloc(imp->nitems + 1, sizeof *items);
+	if (items == NULL)
 		abort();
 	if (session_open(&s, &so, &cause) != 0) {
 		rc = cli_fail(cause);
 		goto out;
 	}
 	cl = classify_create(&s->event->event);
-	for (size_t i = 0; i < imp->nlines; i++) {
-		if (!intake_parse(imp->lines[i], strlen(imp->lines[i]), &reqs[i],
-		    err, sizeof err)) {
-			rc = cli_error(CLI_FAIL, "internal: item %zu: %s", i + 1,
-			    err);
-			goto out;
-		}
-		intake_item_init(&items[i], &reqs[i], s->model, cl);
-	}
-	session_do_batch(s, items, imp->nlines, "import");
-	for (size_t i = 0; i < imp->nlines; i++) {
+	/* The session checks every field as it would a socket's request. */
+	for (size_t i = 0; i < imp->nitems; i++)
+		intake_item_init(&items[i], &imp->items[i].req, s->model, cl);
+	session_do_batch(s, items, imp->nitems, "import");
+	for (size_t i = 0; i < imp->nitems; i++) {
 		if (!items[i].ok) {
 			(*refused)++;
 			cmd_import_refused(i + 1, items[i].err);
@@ -272,9 +315,6 @@ cmd_import_direct(struct cmd_import *imp, const char *db_path,
 	}
 	rc = CLI_OK;
 out:
-	for (size_t i = 0; i < imp->nlines; i++)
-		intake_request_finish(&reqs[i]);
-	free(reqs);
 	free(items);
 	classify_destroy(cl);
 	session_close(s);
@@ -359,7 +399,7 @@ cmd_import(int argc, char **argv)
 		    imp.bad, imp.bad == 1 ? "" : "s", argv[optind]);
 		goto out;
 	}
-	if (imp.nlines == 0) {
+	if (imp.nitems == 0) {
 		rc = cli_error(CLI_FAIL, "%s has no row with a question or a "
 		    "floor request", argv[optind]);
 		goto out;
@@ -395,9 +435,9 @@ cmd_import(int argc, char **argv)
 	}
 out:
 	intake_client_close(client);
-	for (size_t i = 0; i < imp.nlines; i++)
-		free(imp.lines[i]);
-	free(imp.lines);
+	for (size_t i = 0; i < imp.nitems; i++)
+		free(imp.items[i].strings);
+	free(imp.items);
 	free(event_path);
 	free(db_path);
 	return rc;
