@@ -1093,8 +1093,13 @@ export_clean(const char *s, int max_cells)
 		old = uselocale(loc);
 	memset(&st, 0, sizeof st);
 	for (size_t i = 0; ws[i] != L'\0'; i++) {
-		size_t w = wcrtomb(out + k, ws[i], &st);
+		size_t w;
 
+		if (ws[i] < 0x80) {  /* ASCII is itself in UTF-8 */
+			out[k++] = (char)ws[i];
+			continue;
+		}
+		w = wcrtomb(out + k, ws[i], &st);
 		if (w == (size_t)-1) {
 			/* Only without C.UTF-8: the character cannot be written. */
 			memset(&st, 0, sizeof st);

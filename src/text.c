@@ -110,7 +110,7 @@ text_hidden_format(wchar_t wc)
 static int
 text_cell_width(wchar_t wc)
 {
-	int w = wcwidth(wc);
+	int w = wc >= 0x20 && wc < 0x7F ? 1 : wcwidth(wc);
 
 	return w < 0 ? 1 : w;
 }
@@ -135,6 +135,9 @@ cleaner_decode(struct cleaner *c)
 
 	if (*c->p == '\0')
 		return 0;
+	/* ASCII is itself in UTF-8: most text is, and mbrtowc costs. */
+	if ((unsigned char)*c->p < 0x80)
+		return (wchar_t)(unsigned char)*c->p++;
 	/*
 	 * Look at no more than one character's worth of bytes: a caller that
 	 * shows the first 80 cells of a 4000-byte question pays for 80 cells.
@@ -169,6 +172,11 @@ cleaner_next(struct cleaner *c)
 		wc = cleaner_decode(c);
 		if (wc == 0)
 			return 0;
+		if (wc >= 0x20 && wc < 0x7F) {  /* printable ASCII: one cell */
+			c->has_base = true;
+			c->marks = 0;
+			return wc;
+		}
 		if (wc == L'\n' || wc == L'\t' || wc == L'\r')
 			wc = L' ';
 		else if (wc < 0x20)
@@ -256,8 +264,13 @@ text_inert_utf8(const char *in)
 	memset(&st, 0, sizeof st);
 	cleaner_init(&c, in);
 	while (n + MB_LEN_MAX < cap && (wc = cleaner_next(&c)) != 0) {
-		size_t k = wcrtomb(out + n, wc, &st);
+		size_t k;
 
+		if (wc < 0x80) {
+			out[n++] = (char)wc;
+			continue;
+		}
+		k = wcrtomb(out + n, wc, &st);
 		if (k == (size_t)-1) {
 			memset(&st, 0, sizeof st);
 			out[n] = '?';
