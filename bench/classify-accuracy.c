@@ -529,6 +529,8 @@ static const struct axis grid[] = {
 	  { 0.1, 0.25, 0.5 }, 3 },
 	{ "phrase_bonus", offsetof(struct classify_tuning, phrase_bonus),
 	  { 0.25, 0.5, 1.0 }, 3 },
+	{ "repeat_bonus", offsetof(struct classify_tuning, repeat_bonus),
+	  { 0.0, 0.5, 1.0 }, 3 },
 };
 
 #define AXES (sizeof grid / sizeof grid[0])

@@ -76,6 +76,9 @@
 /* Questions (sentences ending in a question mark) told apart in a text. */
 #define ASKED_MAX 64
 
+/* Punctuation marks between words noted in a text; more are not. */
+#define BREAKS_MAX 512
+
 /* Places an Arabic word may start after its clitics. */
 #define STARTS_MAX 20
 
@@ -151,6 +154,8 @@ struct token {
 	uint16_t off;
 	uint16_t len;
 	bool stop;
+	bool conj;            /* and, or: what it joins are two things */
+	bool apart;           /* punctuation between it and the word before */
 	bool arabic;
 	bool asked;           /* in a sentence that ends in a question mark */
 };
@@ -193,11 +198,21 @@ enum stem_lang {
 static const char *const stopwords[] = {
 	"a", "an", "the", "of", "to", "for", "in", "on", "and", "or", "with",
 	"by", "at", "from", "into", "as", "about", "our", "their", "its",
+	"s", "this", "these", "that", "those", "my", "your", "his", "her",
 	"le", "la", "les", "l", "de", "des", "du", "d", "un", "une", "au",
 	"aux", "en", "et", "ou", "pour", "sur", "dans", "par", "avec", "qu",
+	"leur", "leurs", "notre", "nos", "votre", "vos", "ce", "cet", "cette",
+	"ces", "son", "sa", "ses", "mon", "ma", "mes",
 	"el", "los", "las", "lo", "del", "al", "unos", "unas", "y", "o",
-	"para", "por", "con", "su", "sus",
-	"في", "من", "علي", "الي", "عن", "مع", "او", "ان", "و",
+	"para", "por", "con", "su", "sus", "una", "nuestro", "nuestra",
+	"nuestros", "nuestras", "este", "esta", "estos", "estas", "mi", "mis",
+	"في", "من", "علي", "الي", "عن", "مع", "او", "ان", "و", "هذا", "هذه",
+	"التي", "الذي",
+};
+
+/* Small words that join two things of a list, normalised. */
+static const char *const conjunctions[] = {
+	"and", "or", "et", "ou", "y", "o", "و", "او",
 };
 
 /* Arabic prefixes (conjunction, preposition, article) a word may carry. */
@@ -208,9 +223,11 @@ static const char *const arabic_clitics[] = {
 
 /*
  * Prefixes of the present tense (we, you, he start: نبدأ, تبدأ, يبدأ), with
- * a conjunction or not; tried only on words that keep three letters.
+ * the future's sa- (سنبدأ) and a conjunction or not; tried only on words
+ * that keep three letters.
  */
 static const char *const arabic_verb_prefixes[] = {
+	"وسي", "وست", "وسن", "سي", "ست", "سن",
 	"وي", "وت", "ون", "في", "فت", "فن", "ي", "ت", "ن",
 };
 
@@ -356,6 +373,13 @@ struct asked {
 	uint16_t from[ASKED_MAX];
 	uint16_t to[ASKED_MAX];
 	size_t n;
+	/*
+	 * Output offsets where a mark between words was (a comma, a
+	 * parenthesis, a slash, the end of a sentence): "banks, insurers"
+	 * are two things, "private-sector partners" one.
+	 */
+	uint16_t brk[BREAKS_MAX];
+	size_t nbrk;
 };
 
 /* Append bytes of one character, or mark the output full. */
@@ -381,6 +405,25 @@ out_put(struct out *o, const char *s, size_t n)
 }
 
 /*
+ * Whether a mark between two words keeps them apart: punctuation does,
+ * except what joins a compound or marks an elision (hyphens, apostrophes)
+ * and quotation marks around a term.
+ */
+static bool
+separates(wchar_t wc)
+{
+	switch (wc) {
+	case L' ': case L'\t': case L'-': case L'\'': case L'"':
+	case 0x00AB: case 0x00BB:                       /* « » */
+	case 0x2010: case 0x2011: case 0x2012: case 0x2013: /* hyphens, – */
+	case 0x2018: case 0x2019: case 0x201C: case 0x201D: case 0x02BC:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
  * Note the end of a sentence at a punctuation mark: a question mark
  * closes a question, which is remembered; any other mark of the end of a
  * sentence (or a clause: "...without us: how are survivors...") or an
@@ -394,6 +437,9 @@ out_sentence(struct out *o, wchar_t wc)
 
 	if (a == NULL)
 		return;
+	if (separates(wc) && a->nbrk < BREAKS_MAX &&
+	    (a->nbrk == 0 || a->brk[a->nbrk - 1] != o->len))
+		a->brk[a->nbrk++] = (uint16_t)o->len;
 	if (!question && wc != L'.' && wc != L'!' && wc != L';' &&
 	    wc != L':' && wc != L'\n' && wc != 0x00BF && wc != 0x00A1 &&
 	    wc != 0x06D4)
@@ -678,6 +724,13 @@ stem_arabic(const char *w, size_t n, size_t *start)
 	}
 	/* The nisba ya only on long words: مبادئ is not مبادرة. */
 	if (ends_with(w, n, "ي") && utf8_chars(w, n - 2) >= STEM_MIN_ARABIC + 2)
+		n -= 2;
+	/*
+	 * A final hamza changes its seat before an ending (إقصاء, إقصاؤهن,
+	 * إقصائهم): the stem stops before it, if it still starts words.
+	 */
+	else if (ends_with(w, n, "ء") &&
+	    utf8_chars(w, n - 2) >= PREFIX_MIN_ARABIC)
 		n -= 2;
 	return n;
 }
@@ -986,6 +1039,19 @@ keyword_add(struct classify *c, int theme, int lang, enum stem_lang sl,
 	c->nodes[node].keywords = kw;
 }
 
+/* Whether a normalised word is "and" or "or" in one of the languages. */
+static bool
+is_conjunction(const char *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof conjunctions / sizeof conjunctions[0]; i++)
+		if (strlen(conjunctions[i]) == n &&
+		    memcmp(w, conjunctions[i], n) == 0)
+			return true;
+	return false;
+}
+
 /*
  * Normalise a question and cut it into words, noting which are in a
  * sentence that ends in a question mark.
@@ -994,10 +1060,11 @@ static void
 text_prepare(const struct classify *c, struct text *t, const char *s)
 {
 	struct asked asked;
-	size_t n, i, j, q = 0, nasked = 0;
+	size_t n, i, j, q = 0, b = 0, nasked = 0;
 	struct token *tk;
 
 	asked.n = 0;
+	asked.nbrk = 0;
 	n = normalise(s, t->norm, sizeof t->norm, &asked);
 	t->ntok = 0;
 	for (i = 0; i < n && t->ntok < TOKENS_MAX; i = j + 1) {
@@ -1007,7 +1074,14 @@ text_prepare(const struct classify *c, struct text *t, const char *s)
 		tk->off = (uint16_t)i;
 		tk->len = (uint16_t)(j - i);
 		tk->stop = is_stopword(c, t->norm + i, j - i);
+		tk->conj = tk->stop && is_conjunction(t->norm + i, j - i);
 		tk->arabic = word_arabic(t->norm + i, j - i);
+		/* A mark noted after the last word and before this one. */
+		tk->apart = false;
+		while (b < asked.nbrk && asked.brk[b] <= i) {
+			tk->apart = t->ntok > 1;
+			b++;
+		}
 		while (q < asked.n && asked.to[q] <= i)
 			q++;
 		tk->asked = q < asked.n && asked.from[q] <= i;
@@ -1065,6 +1139,7 @@ struct occurrence {
 	uint32_t kw;
 	uint16_t first;
 	uint16_t last;
+	bool joined;          /* after a conjunction prefix: والمكفوفين */
 };
 
 /* Every place keywords were found in one question, in word order. */
@@ -1076,7 +1151,7 @@ struct occurrences {
 /* Note a keyword found on words first..last, once. */
 static void
 occurrence_add(struct occurrences *oc, uint32_t kw, size_t first,
-    size_t last)
+    size_t last, bool joined)
 {
 	size_t i;
 
@@ -1089,6 +1164,7 @@ occurrence_add(struct occurrences *oc, uint32_t kw, size_t first,
 	oc->o[oc->n].kw = kw;
 	oc->o[oc->n].first = (uint16_t)first;
 	oc->o[oc->n].last = (uint16_t)last;
+	oc->o[oc->n].joined = joined;
 	oc->n++;
 }
 
@@ -1120,7 +1196,8 @@ match_from(const struct classify *c, const struct text *t, size_t ti,
 			    k->word[0].arabic))
 				continue;
 			if (rest_fits(c, k, t, ti, &last))
-				occurrence_add(oc, kw, ti, last);
+				occurrence_add(oc, kw, ti, last,
+				    start > 0 && starts_with(w, tk->len, "و"));
 		}
 	}
 }
@@ -1159,20 +1236,97 @@ overridden(const struct classify *c, const struct occurrences *oc,
 }
 
 /*
- * Add up occurrences into hits, one per keyword, the overridden left out;
+ * Whether question words a..b (a < b) are one noun phrase: only small
+ * words in between, and not "and" or "or" or a punctuation mark, which
+ * keep two things apart.
+ */
+static bool
+one_phrase(const struct text *t, size_t a, size_t b)
+{
+	size_t i;
+
+	if (b > a + 1 + STOPS_SKIPPED_MAX || t->tok[b].apart)
+		return false;
+	for (i = a + 1; i < b; i++)
+		if (!t->tok[i].stop || t->tok[i].conj || t->tok[i].apart)
+			return false;
+	return true;
+}
+
+/*
+ * The weight of a keyword found in a question of language qlang (-1:
+ * unknown): less if the keyword is of another language.
+ */
+static double
+keyword_weight(const struct classify *c, const struct keyword *k, int qlang)
+{
+	if (qlang >= 0 && (k->langs & (1u << qlang)) == 0)
+		return k->weight * c->tune.cross_lang;
+	return k->weight;
+}
+
+/*
+ * Mark in drop[] the occurrences that say again what a neighbour of the
+ * same theme says: keywords of one theme on adjacent question words
+ * ("private-sector partners": private, sector, partner; "sector privado"
+ * and "sector") name one thing, which counts once, by its heaviest
+ * keyword. Otherwise a noun phrase dense in one theme's words outweighs
+ * the word that says what is asked.
+ */
+static void
+runs_mark(const struct classify *c, const struct text *t,
+    const struct occurrences *oc, const bool *gone, int qlang, bool *drop)
+{
+	size_t keep[THEMES_MAX], last[THEMES_MAX], i;
+	bool open[THEMES_MAX] = { false };
+	const struct occurrence *o;
+	int th;
+
+	for (i = 0; i < oc->n; i++) {
+		drop[i] = false;
+		if (gone[i])
+			continue;
+		o = &oc->o[i];
+		th = c->kws[o->kw].theme;
+		if (open[th] && !o->joined && (o->first <= last[th] ||
+		    one_phrase(t, last[th], o->first))) {
+			if (keyword_weight(c, &c->kws[o->kw], qlang) >
+			    keyword_weight(c, &c->kws[oc->o[keep[th]].kw], qlang)) {
+				drop[keep[th]] = true;
+				keep[th] = i;
+			} else {
+				drop[i] = true;
+			}
+			if (o->last > last[th])
+				last[th] = o->last;
+			continue;
+		}
+		open[th] = true;
+		keep[th] = i;
+		last[th] = o->last;
+	}
+}
+
+/*
+ * Add up occurrences into hits, one per keyword, the overridden left out
+ * and, if phrases, the neighbours of the same theme merged (runs_mark);
  * a keyword is asked if found once in a sentence asked, while others
  * were not (t->preamble).
  */
 static void
 hits_collect(const struct classify *c, const struct text *t,
-    const struct occurrences *oc, bool phrases, struct hits *h)
+    const struct occurrences *oc, bool phrases, int qlang, struct hits *h)
 {
-	bool asked;
+	bool gone[OCCURRENCES_MAX], drop[OCCURRENCES_MAX], asked;
 	size_t i, j;
 
+	for (i = 0; i < oc->n; i++)
+		gone[i] = overridden(c, oc, i, phrases);
+	if (phrases && getenv("NOMERGE") == NULL)
+		runs_mark(c, t, oc, gone, qlang, drop);
 	h->n = 0;
 	for (i = 0; i < oc->n; i++) {
-		if (overridden(c, oc, i, phrases))
+		if (gone[i] || (phrases && drop[i]))
 			continue;
 		asked = t->preamble && t->tok[oc->o[i].first].asked;
 		for (j = 0; j < h->n && h->hit[j].kw != oc->o[i].kw; j++)
@@ -1197,7 +1351,7 @@ hits_collect(const struct classify *c, const struct text *t,
  */
 static void
 find_keywords(const struct classify *c, const struct text *t,
-    bool phrases, struct hits *h)
+    bool phrases, int qlang, struct hits *h)
 {
 	size_t starts[STARTS_MAX], ns, i, j;
 	struct occurrences oc;
@@ -1214,7 +1368,7 @@ find_keywords(const struct classify *c, const struct text *t,
 		for (j = 0; j < ns; j++)
 			match_from(c, t, i, starts[j], &oc);
 	}
-	hits_collect(c, t, &oc, phrases, h);
+	hits_collect(c, t, &oc, phrases, qlang, h);
 }
 
 /* Mark the keywords that fire inside one piece of a theme's description. */
@@ -1227,19 +1381,19 @@ mark_fired(struct classify *c, struct text *t, struct hits *h,
 	if (s == NULL)
 		return;
 	text_prepare(c, t, s);
-	/*
-	 * A word inside another theme's phrase ("fund" in "use of funds")
-	 * does fire there: that is what makes it weak.
-	 */
-	find_keywords(c, t, false, h);
+	/* Another theme's phrase does not hide a word of a title here. */
+	find_keywords(c, t, false, -1, h);
 	for (i = 0; i < h->n; i++)
 		c->kws[h->hit[i].kw].fired_in |= (uint64_t)1 << theme;
 }
 
 /*
- * Weigh the keywords: a keyword that fires inside the keywords or titles
- * of n themes weighs 2/(1+n) -- 1 when it belongs to its theme alone --
- * and a phrase weighs more for each word beyond its first.
+ * Weigh the keywords: a keyword that fires inside the one-word keywords or
+ * the titles of n themes weighs 2/(1+n) -- 1 when it belongs to its theme
+ * alone -- and a phrase weighs more for each word beyond its first.
+ * Phrases are not looked into: where another theme's phrase occurs it
+ * overrides the words it spans anyway (overridden()), and "fund" outside
+ * "use of funds" is about money.
  */
 static void
 weigh_keywords(struct classify *c)
@@ -1258,8 +1412,10 @@ weigh_keywords(struct classify *c)
 		mark_fired(c, t, h, th->title, theme);
 		for (j = 0; j < th->nkeywords; j++)
 			for (l = 0; l < th->keywords[j].nwords; l++)
-				mark_fired(c, t, h, th->keywords[j].words[l],
-				    theme);
+				if (strchr(th->keywords[j].words[l], ' ') ==
+				    NULL)
+					mark_fired(c, t, h,
+					    th->keywords[j].words[l], theme);
 		for (i = 0; i < ev->nsegments; i++)
 			if (ev->segments[i].theme != NULL &&
 			    strcmp(ev->segments[i].theme, th->key) == 0)
@@ -1300,7 +1456,7 @@ find_topic(struct classify *c)
 	c->topic = 0;
 	if (c->ev->title != NULL) {
 		text_prepare(c, t, c->ev->title);
-		find_keywords(c, t, true, &h);
+		find_keywords(c, t, true, -1, &h);
 		for (i = 0; i < h.n; i++)
 			if (c->kws[h.hit[i].kw].theme != c->fallback)
 				c->topic |= (uint64_t)1 << c->kws[h.hit[i].kw].theme;
@@ -1405,13 +1561,11 @@ classify_text(const struct classify *c, const char *text, const char *lang,
 	if (c->fallback < 0)
 		return "other";
 	text_prepare(c, &t, text == NULL ? "" : text);
-	find_keywords(c, &t, true, &h);
 	qlang = lang_lookup(c, lang);
+	find_keywords(c, &t, true, qlang, &h);
 	for (i = 0; i < h.n; i++) {
 		k = &c->kws[h.hit[i].kw];
-		w = k->weight;
-		if (qlang >= 0 && (k->langs & (1u << qlang)) == 0)
-			w *= c->tune.cross_lang;
+		w = keyword_weight(c, k, qlang);
 		if (h.hit[i].count > 1)
 			w *= 1.0 + c->tune.repeat_bonus;
 		if (c->topic & (uint64_t)1 << k->theme)

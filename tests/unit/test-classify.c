@@ -2,10 +2,12 @@
  * test-classify.c -- the theme classifier: every normalisation rule, the
  * stemming and phrase rules on small events made here, clear questions of
  * every theme in the four languages of the shipped sample, input that is
- * empty, garbage or very long, and the accuracy on the two labelled
- * development sets sample-data/themes-dev.jsonl and themes-dev2.jsonl
- * (the second written in other words, after the first was tuned on),
- * which must not drop below the figures reached (docs/CLASSIFIER.md).
+ * empty, garbage or very long, and the accuracy on the three labelled
+ * sets: sample-data/themes-dev.jsonl, themes-dev2.jsonl (written in other
+ * words, after the first was tuned on) and the shipped questions.jsonl
+ * labelled by questions-labels.json (a third writer's, held out until the
+ * third round), which must not drop below the figures reached
+ * (docs/CLASSIFIER.md).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,17 +26,22 @@
 
 /*
  * Accuracy reached on each development set, overall and per language,
- * less a margin so that a keyword changed for a good reason may cost a
- * question or two.
+ * less a margin so that a keyword changed for a good reason may cost two
+ * questions overall or one in a language (docs/CLASSIFIER.md has the
+ * figures: 99.4%, 95.7% and 93.7%).
  */
-#define DEV_MIN_OVERALL 0.95
-#define DEV_MIN_LANG 0.92
-#define DEV2_MIN_OVERALL 0.80
-#define DEV2_MIN_LANG 0.75
+#define DEV_MIN_OVERALL 0.98
+#define DEV_MIN_LANG 0.95
+#define DEV2_MIN_OVERALL 0.94
+#define DEV2_MIN_LANG 0.91
+#define QUESTIONS_MIN_OVERALL 0.91
+#define QUESTIONS_MIN_LANG 0.81
 
 /* Questions a development set holds at least, in all and per language. */
 #define DEV_MIN_QUESTIONS 120
 #define DEV_MIN_PER_LANG 30
+#define QUESTIONS_MIN_QUESTIONS 60
+#define QUESTIONS_MIN_PER_LANG 15
 
 /* Normalise in a roomy buffer and compare. */
 static void
@@ -375,6 +382,101 @@ test_other_shares_words(void **state)
 	classify_destroy(c);
 }
 
+/*
+ * Keywords of one theme on neighbouring words name one thing and count
+ * once ("private-sector partners"); "and", "or", the Arabic و and
+ * punctuation keep two things apart, which count twice.
+ */
+static void
+test_one_thing_counts_once(void **state)
+{
+	static char *rights[] = { "left out" };
+	static char *business[] = { "private", "sector", "partner" };
+	static char *a[] = { "rights" }, *b[] = { "bank", "insur" };
+	static char *a_ar[] = { "حقوق" }, *b_ar[] = { "مصارف", "شركات" };
+	struct classify *c;
+	struct duo d;
+
+	(void)state;
+	duo_init(&d, rights, 1, business, 3, NULL, 0);
+	c = classify_create(&d.ev);
+	assert_string_equal(classify_text(c, "How do we stop private-sector "
+	    "partners from picking the easy cases while others are left "
+	    "out?", "en", NULL), "a");
+	/* Apart, they are three things. */
+	assert_string_equal(classify_text(c, "Partners, private firms, any "
+	    "sector: are some left out?", "en", NULL), "b");
+	classify_destroy(c);
+	duo_init(&d, a, 1, b, 2, NULL, 0);
+	c = classify_create(&d.ev);
+	/* One thing against one: a tie, won by the theme listed first. */
+	assert_string_equal(classify_text(c, "bank insurers rights", "en",
+	    NULL), "a");
+	assert_string_equal(classify_text(c, "banks and insurers, rights",
+	    "en", NULL), "b");
+	assert_string_equal(classify_text(c, "banks or insurers: rights",
+	    "en", NULL), "b");
+	assert_string_equal(classify_text(c, "banks, insurers: rights",
+	    "en", NULL), "b");
+	assert_string_equal(classify_text(c, "bank (insurers) rights",
+	    "en", NULL), "b");
+	classify_destroy(c);
+	duo_init(&d, a_ar, 1, b_ar, 2, NULL, 0);
+	snprintf(d.kw[0].lang, sizeof d.kw[0].lang, "ar");
+	snprintf(d.kw[1].lang, sizeof d.kw[1].lang, "ar");
+	c = classify_create(&d.ev);
+	assert_string_equal(classify_text(c, "المصارف الشركات حقوق", "ar",
+	    NULL), "a");
+	assert_string_equal(classify_text(c, "المصارف والشركات حقوق", "ar",
+	    NULL), "b");
+	classify_destroy(c);
+}
+
+/*
+ * A word inside another theme's phrase keeps its full weight where it
+ * stands alone ("funds" is money outside "use of funds"), while the phrase
+ * still takes the word where it occurs.
+ */
+static void
+test_phrase_not_weakening(void **state)
+{
+	static char *a[] = { "fund" }, *b[] = { "use of funds", "report" };
+	struct classify *c;
+	struct duo d;
+
+	(void)state;
+	duo_init(&d, a, 1, b, 2, NULL, 0);
+	c = classify_create(&d.ev);
+	/* fund and report weigh the same: a tie, won by "a". */
+	assert_string_equal(classify_text(c, "reports, funds", "en", NULL),
+	    "a");
+	assert_string_equal(classify_text(c, "reports on the use of funds",
+	    "en", NULL), "b");
+	classify_destroy(c);
+}
+
+/* Small words and Arabic forms added in the third round. */
+static void
+test_more_forms(void **state)
+{
+	(void)state;
+	/* Possessive 's and French and Spanish determiners are passed over. */
+	assert_true(mini_matches("en", "survivor network",
+	    "the survivor's network"));
+	assert_true(mini_matches("en", "survivor network",
+	    "the survivors' network"));
+	assert_true(mini_matches("fr", "partager expérience",
+	    "partager leur expérience"));
+	assert_true(mini_matches("es", "red de sobrevivientes",
+	    "la red de nuestros sobrevivientes"));
+	/* A final hamza changes its seat before an ending. */
+	assert_true(mini_matches("ar", "الإقصاء", "يتم إقصاؤهن"));
+	assert_true(mini_matches("ar", "الإقصاء", "دون إقصائهم"));
+	/* The future's sa- before a present-tense prefix. */
+	assert_true(mini_matches("ar", "بدأ", "متى سنبدأ؟"));
+	assert_true(mini_matches("ar", "تمويل", "وسيتم التمويل"));
+}
+
 /* A question and the theme it clearly is about. */
 struct clear {
 	const char *lang;
@@ -591,6 +693,8 @@ test_languages(void **state)
 {
 	struct sample *s = *state;
 	const char *q = "Comment obtenir un financement durable ?";
+	const char *q2 = "Comment obtenir un financement durable ? "
+	    "Quels bailleurs ?";
 	static const char *const langs[] = { "fr", "FR", "fr-CA", "xx", "en" };
 	double conf_fr, conf;
 	size_t i;
@@ -602,7 +706,8 @@ test_languages(void **state)
 		    "funding");
 	assert_string_equal(classify_text(s->c, q, NULL, NULL), "funding");
 	/* Said to be English, the French keywords count for less. */
-	classify_text(s->c, q, "en", &conf);
+	classify_text(s->c, q2, "fr", &conf_fr);
+	classify_text(s->c, q2, "en", &conf);
 	assert_true(conf < conf_fr);
 	/* A lone false friend of another language is not enough: faire/fair. */
 	assert_string_equal(classify_text(s->c, "Que faire ?", "fr", &conf),
@@ -715,34 +820,57 @@ struct tally {
 	int ok;
 };
 
-/*
- * The accuracy on a labelled development set of the sample directory
- * stays at least min overall and min_lang in each of its four languages.
- */
+/* The path of a file of the sample directory. */
 static void
-check_dev_set(struct sample *s, const char *name, double min,
-    double min_lang)
+sample_path(char *path, size_t size, const char *name)
 {
 	const char *dir = getenv("PODIUM_SAMPLE_DIR");
+
+	snprintf(path, size, "%s/%s", dir != NULL ? dir : "sample-data", name);
+}
+
+/*
+ * The accuracy on a labelled set of the sample directory stays at least
+ * min overall and min_lang in each of its four languages. Each line holds
+ * its theme, or, with a labels file (an object of id: theme), a question
+ * as intake objects do; floor requests are passed over.
+ */
+static void
+check_set(struct sample *s, const char *name, const char *labels_name,
+    double min, double min_lang, int min_questions, int min_per_lang)
+{
 	struct tally t[8];
 	char path[4096], *line = NULL;
-	const char *lang, *theme, *text;
+	const char *lang, *theme, *text, *type;
 	size_t cap = 0, nt = 0, i;
 	int n = 0, ok = 0;
-	json_t *o;
+	json_t *o, *labels = NULL;
 	FILE *f;
 
 	memset(t, 0, sizeof t);
-	snprintf(path, sizeof path, "%s/%s", dir != NULL ? dir : "sample-data",
-	    name);
+	if (labels_name != NULL) {
+		sample_path(path, sizeof path, labels_name);
+		labels = json_load_file(path, 0, NULL);
+		if (!json_is_object(labels))
+			fail_msg("cannot read %s", path);
+	}
+	sample_path(path, sizeof path, name);
 	f = fopen(path, "r");
 	if (f == NULL)
 		fail_msg("cannot open %s", path);
 	while (getline(&line, &cap, f) != -1) {
 		o = json_loads(line, 0, NULL);
 		assert_non_null(o);
+		type = json_string_value(json_object_get(o, "type"));
+		if (type != NULL && strcmp(type, "question") != 0) {
+			json_decref(o);
+			continue;
+		}
 		lang = json_string_value(json_object_get(o, "lang"));
-		theme = json_string_value(json_object_get(o, "theme"));
+		theme = labels == NULL ?
+		    json_string_value(json_object_get(o, "theme")) :
+		    json_string_value(json_object_get(labels,
+		    json_string_value(json_object_get(o, "id"))));
 		text = json_string_value(json_object_get(o, "text"));
 		assert_non_null(lang);
 		assert_non_null(theme);
@@ -764,10 +892,11 @@ check_dev_set(struct sample *s, const char *name, double min,
 	}
 	free(line);
 	fclose(f);
-	assert_true(n >= DEV_MIN_QUESTIONS);
+	json_decref(labels);
+	assert_true(n >= min_questions);
 	assert_int_equal(nt, 4);
 	for (i = 0; i < nt; i++) {
-		assert_true(t[i].n >= DEV_MIN_PER_LANG);
+		assert_true(t[i].n >= min_per_lang);
 		if ((double)t[i].ok / t[i].n < min_lang)
 			fail_msg("%s %s: %d of %d right, below %.0f%%", name,
 			    t[i].lang, t[i].ok, t[i].n, min_lang * 100);
@@ -781,16 +910,25 @@ check_dev_set(struct sample *s, const char *name, double min,
 static void
 test_dev_accuracy(void **state)
 {
-	check_dev_set(*state, "themes-dev.jsonl", DEV_MIN_OVERALL,
-	    DEV_MIN_LANG);
+	check_set(*state, "themes-dev.jsonl", NULL, DEV_MIN_OVERALL,
+	    DEV_MIN_LANG, DEV_MIN_QUESTIONS, DEV_MIN_PER_LANG);
 }
 
 /* So does the second's, written in other words than the first. */
 static void
 test_dev2_accuracy(void **state)
 {
-	check_dev_set(*state, "themes-dev2.jsonl", DEV2_MIN_OVERALL,
-	    DEV2_MIN_LANG);
+	check_set(*state, "themes-dev2.jsonl", NULL, DEV2_MIN_OVERALL,
+	    DEV2_MIN_LANG, DEV_MIN_QUESTIONS, DEV_MIN_PER_LANG);
+}
+
+/* So does the shipped questions', a third writer's. */
+static void
+test_questions_accuracy(void **state)
+{
+	check_set(*state, "questions.jsonl", "questions-labels.json",
+	    QUESTIONS_MIN_OVERALL, QUESTIONS_MIN_LANG,
+	    QUESTIONS_MIN_QUESTIONS, QUESTIONS_MIN_PER_LANG);
 }
 
 /* Run the tests without the sample event, then those with it. */
@@ -807,6 +945,9 @@ main(void)
 		cmocka_unit_test(test_longest_wins),
 		cmocka_unit_test(test_asked_sentence),
 		cmocka_unit_test(test_other_shares_words),
+		cmocka_unit_test(test_one_thing_counts_once),
+		cmocka_unit_test(test_phrase_not_weakening),
+		cmocka_unit_test(test_more_forms),
 		cmocka_unit_test(test_topic),
 		cmocka_unit_test(test_fallback),
 	};
@@ -819,6 +960,7 @@ main(void)
 		cmocka_unit_test(test_confidence),
 		cmocka_unit_test(test_dev_accuracy),
 		cmocka_unit_test(test_dev2_accuracy),
+		cmocka_unit_test(test_questions_accuracy),
 	};
 	int failed;
 

@@ -187,7 +187,7 @@ test_sample_themes(void **state)
 		assert_int_equal(th->nkeywords, 4);
 		for (j = 0; j < 4; j++) {
 			assert_string_equal(th->keywords[j].lang, kwlangs[j]);
-			assert_in_range(th->keywords[j].nwords, 15, 30);
+			assert_in_range(th->keywords[j].nwords, 15, 80);
 			for (k = 0; k < th->keywords[j].nwords; k++)
 				assert_true(strlen(th->keywords[j].words[k]) > 0);
 		}
