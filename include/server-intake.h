@@ -2,7 +2,8 @@
  * server-intake.h -- the intake server: JSON Lines requests (questions,
  * floor requests, votes) from other programs over DB.intake.sock and an
  * opt-in TCP listener, committed in groups and acknowledged only once
- * durable. Runs on the console's libuv loop.
+ * durable. Runs on the console's libuv loop; each group's commit runs on
+ * a libuv worker while the loop reads the next group.
  */
 #ifndef PODIUM_SERVER_INTAKE_H
 #define PODIUM_SERVER_INTAKE_H
@@ -45,6 +46,15 @@ void server_intake_destroy(struct server_intake *srv);
  */
 void server_intake_submit(struct server_intake *srv, const char *line,
     size_t len);
+
+/*
+ * Make the session the console's own again: if a batch is committing,
+ * wait for its commit to return and answer it. Call before anything that
+ * draws the session or uses its store (keys, ticks, frames): while a
+ * batch commits, the store is the worker's and the model holds rows that
+ * may not be stored. NULL is fine.
+ */
+void server_intake_settle(struct server_intake *srv);
 
 /* Requests accepted since start (for the status line and benchmarks). */
 size_t server_intake_count(const struct server_intake *srv);

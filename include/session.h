@@ -6,6 +6,10 @@
  * Data flow: session_do() stamps an action with the next sequence number
  * and the clock, applies it to the model, and commits it to the store
  * before returning; if the commit fails the model is rebuilt without it.
+ * A batch (intake) goes the same way in three steps, so that its commit
+ * can run on a worker thread: prepare (model), store (disk), finish
+ * (journal and observer, or rebuild); the journal in memory only ever
+ * holds rows that are stored.
  * session_undo() marks the last chair action undone in the store and
  * rebuilds the model by replaying the journal. Readers (podium state)
  * open the same way read-only and replay.
@@ -40,6 +44,9 @@ struct session_observer {
 	void *arg;
 };
 
+/* A batch applied to the model whose rows are not committed yet. */
+struct session_pending;
+
 struct session {
 	char *db_path;
 	struct store *store;
@@ -57,6 +64,7 @@ struct session {
 	size_t replay_refused;  /* journal rows the model refused on replay */
 	struct session_observer observer;
 	char *event_text;       /* the event file text the session runs on */
+	struct session_pending *pending; /* a batch prepared, not finished */
 };
 
 /*
@@ -92,9 +100,38 @@ struct session_item {
 /*
  * Apply items in order and commit every accepted one in one transaction
  * (group commit): each ok means durable. Returns how many are ok.
+ * session_batch_prepare(), _store() and _finish() in a row.
  */
 size_t session_do_batch(struct session *s, struct session_item *items,
     size_t n, const char *origin);
+
+/*
+ * The first step of a batch, on the thread that owns the session:
+ * validate the items, give them ids, apply them to the model and encode
+ * their rows. NULL when there is nothing to store (every item refused or
+ * already stored): the items are final then. Otherwise the items are
+ * provisional until session_batch_finish(); until then the session must
+ * not be drawn (its model holds rows that may not be stored), and its
+ * store must not be used by anyone but session_batch_store(). The items
+ * must stay where they are until then.
+ */
+struct session_pending *session_batch_prepare(struct session *s,
+    struct session_item *items, size_t n, const char *origin);
+
+/*
+ * The second step: commit the rows (BEGIN IMMEDIATE ... COMMIT, one
+ * fsync). Touches only the store, so it may run on another thread while
+ * the session's owner goes on with anything but the store. 0 or -1.
+ */
+int session_batch_store(struct session_pending *p);
+
+/*
+ * The last step, on the session's thread: if the commit succeeded, the
+ * rows join the journal and the observer is told; if not, every new item
+ * is marked "not saved: why" and the model is rebuilt without the batch.
+ * Frees p and returns how many items are ok.
+ */
+size_t session_batch_finish(struct session *s, struct session_pending *p);
 
 /*
  * Undo the last chair action not yet undone; false with msg saying why

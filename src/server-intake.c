@@ -5,10 +5,27 @@
  * parses each one (intake-proto.c); every line becomes an entry of the
  * server's pending queue, in arrival order: either a reply already known
  * (a refusal) or an item for the session. Once per loop turn, after all
- * readable sockets were read, a check handle flushes the queue: all items
- * go to session_do_batch() together (one transaction, one fsync: group
- * commit), then each connection gets its replies in order in one write.
- * So a reply {"ok":true} is only ever written after its commit.
+ * readable sockets were read, a check handle hands the whole queue to a
+ * batch, if no batch is committing: the loop thread prepares it
+ * (session_batch_prepare(): validation, ids, the model, the rows), a
+ * libuv worker commits it (session_batch_store(): one transaction, one
+ * fsync: group commit), and back on the loop thread the batch is finished
+ * (session_batch_finish(): the journal, the mirrors) and each connection
+ * gets its replies in order in one write; then the next batch, the lines
+ * that were read and parsed while this one was committing, goes out. So a
+ * reply {"ok":true} is only ever written after its commit, and one batch
+ * at most is committing at any time.
+ *
+ * While a batch commits, the session's store belongs to the worker and
+ * its model holds rows that may not be stored: the console calls
+ * server_intake_settle() before anything that draws or touches the store
+ * (a key, a tick, a frame), which waits for the commit to return and
+ * finishes the batch first.
+ *
+ * PODIUM_TEST_COMMIT_DELAY_MS=N (tests only, tests/e2e/
+ * test_storage_faults.py) makes each worker commit first sleep N ms, as a
+ * slow disk would, so that a test can look at everything while a commit
+ * runs.
  *
  * A client that does not read its replies stops being read once its
  * unsent replies pass a high-water mark, and is read again when they
@@ -63,11 +80,31 @@ struct intake_conn {
 };
 
 /* One request line awaiting its reply. */
-struct intake_pending {
+struct intake_entry {
 	struct intake_conn *conn; /* NULL for submitted (replay) lines */
 	char *reply;              /* a reply known already, or NULL */
 	struct intake_request req;
-	bool item;                /* req goes to the session */
+	bool is_item;             /* req is the queue's next item */
+};
+
+/* Request lines in arrival order, and the items among them. */
+struct intake_queue {
+	struct intake_entry *entries;
+	size_t n;
+	size_t cap;
+	struct session_item *items; /* strings borrowed from the entries' req */
+	size_t nitems;
+	size_t items_cap;
+};
+
+/* A batch of queue entries: committing on a worker, then answered. */
+struct intake_batch {
+	uv_work_t work;
+	struct server_intake *srv;
+	struct intake_queue q;           /* the queue as it was handed over */
+	struct session_pending *pending; /* NULL once finished */
+	bool stored;                     /* the commit returned (under lock) */
+	bool answered;                   /* finished and replied */
 };
 
 struct server_intake {
@@ -82,13 +119,14 @@ struct server_intake {
 	uv_check_t flush;
 	struct intake_conn *conns;
 	size_t nconns;
-	struct intake_pending *queue;
-	size_t nqueue;
-	size_t queue_cap;
-	struct session_item *items;
-	size_t items_cap;
+	struct intake_queue queue;   /* read since the last batch started */
+	struct intake_queue spare;   /* arrays to reuse for the next queue */
+	struct intake_batch *committing; /* submitted and not answered yet */
+	uv_mutex_t lock;             /* guards intake_batch.stored */
+	uv_cond_t stored;            /* signalled when a commit returns */
 	struct classify *classify;
 	size_t accepted;
+	unsigned test_delay_ms;      /* PODIUM_TEST_COMMIT_DELAY_MS */
 	bool closing;
 };
 
@@ -147,17 +185,18 @@ server_intake_conn_close(struct intake_conn *c)
 }
 
 /* Append an entry to the pending queue. */
-static struct intake_pending *
+static struct intake_entry *
 server_intake_queue(struct server_intake *srv, struct intake_conn *c)
 {
-	struct intake_pending *p;
+	struct intake_queue *q = &srv->queue;
+	struct intake_entry *p;
 
-	if (srv->nqueue == srv->queue_cap) {
-		srv->queue_cap = srv->queue_cap ? srv->queue_cap * 2 : 256;
-		srv->queue = server_intake_xalloc(srv->queue,
-		    srv->queue_cap * sizeof *srv->queue);
+	if (q->n == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 256;
+		q->entries = server_intake_xalloc(q->entries,
+		    q->cap * sizeof *q->entries);
 	}
-	p = &srv->queue[srv->nqueue++];
+	p = &q->entries[q->n++];
 	memset(p, 0, sizeof *p);
 	p->conn = c;
 	if (c != NULL)
@@ -170,7 +209,8 @@ static void
 server_intake_line(struct server_intake *srv, struct intake_conn *c,
     const char *line, size_t len)
 {
-	struct intake_pending *p;
+	struct intake_queue *q;
+	struct intake_entry *p;
 	char err[200];
 
 	if (len > 0 && line[len - 1] == '\r')
@@ -209,7 +249,16 @@ server_intake_line(struct server_intake *srv, struct intake_conn *c,
 		intake_request_finish(&p->req);
 		return;
 	}
-	p->item = true;
+	/* Made an item now, while a commit may run: off the commit's path. */
+	q = &srv->queue;
+	if (q->nitems == q->items_cap) {
+		q->items_cap = q->items_cap ? q->items_cap * 2 : 256;
+		q->items = server_intake_xalloc(q->items,
+		    q->items_cap * sizeof *q->items);
+	}
+	intake_item_init(&q->items[q->nitems++], &p->req, srv->session->model,
+	    srv->classify);
+	p->is_item = true;
 }
 
 /* Split freshly read bytes into lines. */
@@ -278,7 +327,7 @@ server_intake_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	else if (nread < 0)
 		server_intake_conn_close(c);  /* EOF, ECONNRESET: replies dropped */
 	free(buf->base);
-	if (!c->closed && c->srv->nqueue > SERVER_INTAKE_PENDING_MAX &&
+	if (!c->closed && c->srv->queue.n > SERVER_INTAKE_PENDING_MAX &&
 	    c->reading) {
 		/* Too much queued: wait for the next flush before reading on. */
 		uv_read_stop(&c->h.stream);
@@ -365,35 +414,21 @@ server_intake_send(struct intake_conn *c)
 	}
 }
 
-/* Commit everything queued this loop turn, then answer in order. */
+/*
+ * Gather a finished batch's replies, in order, for each connection's
+ * next write, and tell the console what was added.
+ */
 static void
-server_intake_flush(uv_check_t *h)
+server_intake_reply(struct server_intake *srv, struct intake_batch *b)
 {
-	struct server_intake *srv = h->data;
-	size_t nitems = 0, k = 0, added = 0;
-	struct intake_conn *c;
+	size_t k = 0, added = 0;
 	char what[160];
 
-	if (srv->nqueue == 0)
-		return;
-	if (srv->items_cap < srv->nqueue) {
-		srv->items_cap = srv->nqueue;
-		srv->items = server_intake_xalloc(srv->items,
-		    srv->items_cap * sizeof *srv->items);
-	}
-	for (size_t i = 0; i < srv->nqueue; i++) {
-		if (srv->queue[i].item)
-			intake_item_init(&srv->items[nitems++],
-			    &srv->queue[i].req, srv->session->model, srv->classify);
-	}
-	if (nitems > 0)
-		session_do_batch(srv->session, srv->items, nitems, "intake");
+	for (size_t i = 0; i < b->q.n; i++) {
+		struct intake_entry *p = &b->q.entries[i];
 
-	for (size_t i = 0; i < srv->nqueue; i++) {
-		struct intake_pending *p = &srv->queue[i];
-
-		if (p->item) {
-			struct session_item *it = &srv->items[k++];
+		if (p->is_item) {
+			struct session_item *it = &b->q.items[k++];
 
 			p->reply = it->ok ? intake_reply_ok(it->id) :
 			    intake_reply_error(it->err);
@@ -407,7 +442,22 @@ server_intake_flush(uv_check_t *h)
 		}
 		free(p->reply);
 	}
-	srv->nqueue = 0;
+	b->q.n = b->q.nitems = 0;
+	b->answered = true;
+	srv->accepted += added;
+	if (added > 0 && srv->opt.changed != NULL) {
+		snprintf(what, sizeof what, "%zu new item%s from intake · saved",
+		    added, added == 1 ? "" : "s");
+		srv->opt.changed(srv->opt.arg, added, what);
+	}
+}
+
+/* Write what was gathered for every connection; resume paused readers. */
+static void
+server_intake_send_all(struct server_intake *srv)
+{
+	struct intake_conn *c;
+
 	for (c = srv->conns; c != NULL; c = c->next)
 		server_intake_send(c);
 	for (c = srv->conns; c != NULL;) {
@@ -420,12 +470,128 @@ server_intake_flush(uv_check_t *h)
 		server_intake_conn_free(c);
 		c = next;
 	}
-	srv->accepted += added;
-	if (added > 0 && srv->opt.changed != NULL) {
-		snprintf(what, sizeof what, "%zu new item%s from intake · saved",
-		    added, added == 1 ? "" : "s");
-		srv->opt.changed(srv->opt.arg, added, what);
+}
+
+/* Free a batch; its arrays are kept for a next queue if none are. */
+static void
+server_intake_batch_free(struct server_intake *srv, struct intake_batch *b)
+{
+	if (srv->spare.entries == NULL) {
+		srv->spare = b->q;
+	} else {
+		free(b->q.entries);
+		free(b->q.items);
 	}
+	free(b);
+}
+
+/*
+ * Wait for a committing batch's commit to return (a worker's fdatasync:
+ * well under a millisecond on a local disk), then finish it and gather
+ * its replies; server_intake_send_all() writes them.
+ */
+static void
+server_intake_complete(struct server_intake *srv, struct intake_batch *b)
+{
+	uv_mutex_lock(&srv->lock);
+	while (!b->stored)
+		uv_cond_wait(&srv->stored, &srv->lock);
+	uv_mutex_unlock(&srv->lock);
+	session_batch_finish(srv->session, b->pending);
+	b->pending = NULL;
+	srv->committing = NULL;
+	server_intake_reply(srv, b);
+}
+
+/* Worker thread: commit the batch; nothing but the store is touched. */
+static void
+server_intake_work(uv_work_t *w)
+{
+	struct intake_batch *b = w->data;
+
+	if (b->srv->test_delay_ms > 0)
+		uv_sleep(b->srv->test_delay_ms);
+	session_batch_store(b->pending);
+	uv_mutex_lock(&b->srv->lock);
+	b->stored = true;
+	uv_cond_signal(&b->srv->stored);
+	uv_mutex_unlock(&b->srv->lock);
+}
+
+static void server_intake_start(struct server_intake *srv);
+
+/*
+ * Loop thread, after a commit: finish the batch (unless settled), start
+ * the next one with what was read meanwhile, then write the replies, so
+ * the disk is busy again before the replies' writes are made.
+ */
+static void
+server_intake_worked(uv_work_t *w, int status)
+{
+	struct intake_batch *b = w->data;
+	struct server_intake *srv = b->srv;
+
+	(void)status;  /* never cancelled */
+	if (!b->answered)
+		server_intake_complete(srv, b);
+	server_intake_batch_free(srv, b);
+	if (!srv->closing && srv->committing == NULL && srv->queue.n > 0)
+		server_intake_start(srv);
+	server_intake_send_all(srv);
+}
+
+/*
+ * Hand the queue to a batch: prepare it here, commit it on a worker (or
+ * here, while closing), answer it when the commit returns.
+ */
+static void
+server_intake_start(struct server_intake *srv)
+{
+	struct intake_batch *b = server_intake_xalloc(NULL, sizeof *b);
+
+	memset(b, 0, sizeof *b);
+	b->srv = srv;
+	b->work.data = b;
+	b->q = srv->queue;
+	srv->queue = srv->spare;
+	memset(&srv->spare, 0, sizeof srv->spare);
+	if (b->q.nitems > 0)
+		b->pending = session_batch_prepare(srv->session, b->q.items,
+		    b->q.nitems, "intake");
+	if (b->pending == NULL) {
+		/* Nothing to store: every reply is known now. */
+		server_intake_reply(srv, b);
+		server_intake_batch_free(srv, b);
+		server_intake_send_all(srv);
+		return;
+	}
+	srv->committing = b;
+	if (srv->closing || uv_queue_work(srv->loop, &b->work,
+	    server_intake_work, server_intake_worked) != 0) {
+		server_intake_work(&b->work);
+		server_intake_complete(srv, b);
+		server_intake_batch_free(srv, b);
+		server_intake_send_all(srv);
+	}
+}
+
+/* Once per loop turn: start a batch with what was queued, if none runs. */
+static void
+server_intake_flush(uv_check_t *h)
+{
+	struct server_intake *srv = h->data;
+
+	if (srv->queue.n > 0 && srv->committing == NULL)
+		server_intake_start(srv);
+}
+
+void
+server_intake_settle(struct server_intake *srv)
+{
+	if (srv == NULL || srv->committing == NULL)
+		return;
+	server_intake_complete(srv, srv->committing);
+	server_intake_send_all(srv);
 }
 
 /* A client connects to a listener. */
@@ -482,6 +648,13 @@ server_intake_create(struct uv_loop_s *loop, struct session *s,
 	srv->session = s;
 	srv->opt = *o;
 	srv->classify = classify_create(&s->event->event);
+	if (getenv("PODIUM_TEST_COMMIT_DELAY_MS") != NULL)
+		srv->test_delay_ms = (unsigned)strtoul(
+		    getenv("PODIUM_TEST_COMMIT_DELAY_MS"), NULL, 10);
+	if (uv_mutex_init(&srv->lock) != 0 || uv_cond_init(&srv->stored) != 0) {
+		fprintf(stderr, "podium: cannot create a mutex\n");
+		abort();
+	}
 	uv_check_init(loop, &srv->flush);
 	srv->flush.data = srv;
 	uv_check_start(&srv->flush, server_intake_flush);
@@ -520,7 +693,9 @@ server_intake_close(struct server_intake *srv)
 		return;
 	srv->closing = true;
 	/* Whatever is queued has not been answered yet: commit it now. */
-	server_intake_flush(&srv->flush);
+	server_intake_settle(srv);
+	if (srv->queue.n > 0)
+		server_intake_start(srv);
 	for (struct intake_conn *c = srv->conns; c != NULL; c = c->next)
 		server_intake_conn_close(c);
 	uv_close((uv_handle_t *)&srv->flush, server_intake_handle_closed);
@@ -542,13 +717,17 @@ server_intake_destroy(struct server_intake *srv)
 		free(c->out);
 		free(c);
 	}
-	for (size_t i = 0; i < srv->nqueue; i++) {
-		intake_request_finish(&srv->queue[i].req);
-		free(srv->queue[i].reply);
+	for (size_t i = 0; i < srv->queue.n; i++) {
+		intake_request_finish(&srv->queue.entries[i].req);
+		free(srv->queue.entries[i].reply);
 	}
 	classify_destroy(srv->classify);
-	free(srv->queue);
-	free(srv->items);
+	uv_cond_destroy(&srv->stored);
+	uv_mutex_destroy(&srv->lock);
+	free(srv->queue.entries);
+	free(srv->queue.items);
+	free(srv->spare.entries);
+	free(srv->spare.items);
 	free(srv->unix_path);
 	free(srv);
 }

@@ -415,14 +415,38 @@ session_item_id(const struct model_action *a)
 	}
 }
 
-/* Batch bookkeeping: the rows to commit and the text they point to. */
-struct session_batch {
+/*
+ * A batch applied to the model whose rows are not committed yet. The
+ * records are the rows decoded, kept out of the session's journal until
+ * the commit returns (so the journal only ever holds what is stored);
+ * the model borrows their strings meanwhile. Rows point into the records
+ * and args only, so the commit needs nothing else of the caller's.
+ */
+struct session_pending {
+	struct store *store;
 	struct store_row *rows;
 	char **args;
+	struct action_record *records; /* records[i] is rows[i] decoded */
 	size_t nrows;
-	size_t *group_of;         /* item -> its ext_id's group, or SIZE_MAX */
-	size_t *primary;          /* group -> first accepted item, or SIZE_MAX */
+	struct session_item *items;
+	size_t nitems;
+	int64_t first_seq;       /* the session's last seq before the batch */
+	size_t *group_of;        /* item -> its ext_id's group, or SIZE_MAX */
+	size_t *primary;         /* group -> first accepted item, or SIZE_MAX */
+	int rc;                  /* what the commit returned */
+	char *cause;             /* why the commit failed */
 };
+
+/* Whether a string is valid UTF-8; plain ASCII needs no decoding. */
+static bool
+session_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0' && *p < 0x80)
+		p++;
+	return *p == '\0' || text_valid_utf8(s, strlen(s));
+}
 
 /* Whether every string an action carries is valid UTF-8. */
 static bool
@@ -443,7 +467,7 @@ session_action_utf8(const struct model_action *a)
 		memcpy(strs, qs, sizeof strs);
 	}
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
-		if (strs[i] != NULL && !text_valid_utf8(strs[i], strlen(strs[i])))
+		if (strs[i] != NULL && !session_utf8(strs[i]))
 			return false;
 	}
 	return true;
@@ -467,7 +491,7 @@ session_ext_cmp(const void *x, const void *y, void *arg)
  * within the same batch finds the first accepted item with its id.
  */
 static void
-session_batch_groups(struct session_batch *b, struct session_item *items,
+session_batch_groups(struct session_pending *b, struct session_item *items,
     size_t n)
 {
 	size_t *idx = session_xalloc(NULL, n * sizeof *idx);
@@ -496,9 +520,8 @@ session_batch_groups(struct session_batch *b, struct session_item *items,
  * accepted without a new row and reports the stored id.
  */
 static bool
-session_batch_item(struct session *s, struct session_batch *b,
-    struct session_item *it, size_t index, struct session_item *items,
-    const char *origin)
+session_batch_item(struct session *s, struct session_pending *b,
+    struct session_item *it, size_t index, const char *origin)
 {
 	struct model_action *a = &it->action;
 	struct action_record *r;
@@ -514,7 +537,7 @@ session_batch_item(struct session *s, struct session_batch *b,
 			return true;
 		}
 		if (g != SIZE_MAX && b->primary[g] != SIZE_MAX) {
-			struct session_item *first = &items[b->primary[g]];
+			struct session_item *first = &b->items[b->primary[g]];
 
 			it->ok = first->ok;
 			it->id = first->id;
@@ -530,14 +553,14 @@ session_batch_item(struct session *s, struct session_batch *b,
 	a->seq = s->last_seq + 1;
 	a->at = session_now(s);
 	/*
-	 * The model borrows the strings it keeps: apply the journal's own
-	 * copy, which stays; dropped again if refused or not stored.
+	 * The model borrows the strings it keeps: apply the record's own
+	 * copy, which goes to the journal once stored and is dropped if the
+	 * model refuses it or the commit fails.
 	 */
-	r = session_journal_push(s);
+	r = &b->records[b->nrows];
 	action_codec_copy(a, origin, it->ext_id, r);
 	if (!model_apply(s->model, &r->action, it->err, sizeof it->err)) {
 		action_codec_finish(r);
-		s->njournal--;
 		return false;
 	}
 	/* Journal the segment a speaker landed in, not "the current one". */
@@ -547,7 +570,7 @@ session_batch_item(struct session *s, struct session_batch *b,
 	b->args[b->nrows] = action_codec_encode(a);
 	b->rows[b->nrows] = (struct store_row){ a->seq,
 	    model_action_info(a->type)->name, b->args[b->nrows], a->at.mono_ms,
-	    a->at.wall_ms, origin, it->ext_id, false };
+	    a->at.wall_ms, r->origin, r->ext_id, false };
 	b->nrows++;
 	s->last_seq = a->seq;
 	it->ok = true;
@@ -557,16 +580,27 @@ session_batch_item(struct session *s, struct session_batch *b,
 	return true;
 }
 
-size_t
-session_do_batch(struct session *s, struct session_item *items, size_t n,
+/* Free a pending batch (its records must be owned elsewhere or gone). */
+static void
+session_pending_free(struct session_pending *b)
+{
+	for (size_t i = 0; i < b->nrows; i++)
+		free(b->args[i]);
+	free(b->group_of);
+	free(b->primary);
+	free(b->args);
+	free(b->rows);
+	free(b->records);
+	free(b->cause);
+	free(b);
+}
+
+struct session_pending *
+session_batch_prepare(struct session *s, struct session_item *items, size_t n,
     const char *origin)
 {
-	struct session_batch b;
-	int64_t first_seq = s->last_seq;
-	char *cause = NULL;
-	size_t accepted = 0;
+	struct session_pending *b;
 
-	memset(&b, 0, sizeof b);
 	for (size_t i = 0; i < n; i++) {
 		items[i].ok = items[i].duplicate = false;
 		items[i].id = 0;
@@ -575,44 +609,91 @@ session_do_batch(struct session *s, struct session_item *items, size_t n,
 			snprintf(items[i].err, sizeof items[i].err,
 			    "read-only: this view cannot change the session");
 	}
+	if (s->writable && s->pending != NULL) {
+		/* The caller forgot to finish the batch being stored. */
+		for (size_t i = 0; i < n; i++)
+			snprintf(items[i].err, sizeof items[i].err, "busy: the "
+			    "last batch is still being saved; please report this");
+		return NULL;
+	}
 	if (!s->writable || n == 0)
-		return 0;
-	b.rows = session_xalloc(NULL, n * sizeof *b.rows);
-	b.args = session_xalloc(NULL, n * sizeof *b.args);
-	session_batch_groups(&b, items, n);
-
+		return NULL;
+	b = session_xalloc(NULL, sizeof *b);
+	memset(b, 0, sizeof *b);
+	b->store = s->store;
+	b->items = items;
+	b->nitems = n;
+	b->first_seq = s->last_seq;
+	b->rows = session_xalloc(NULL, n * sizeof *b->rows);
+	b->args = session_xalloc(NULL, n * sizeof *b->args);
+	/* Never reallocated: rows point into the records. */
+	b->records = session_xalloc(NULL, n * sizeof *b->records);
+	session_batch_groups(b, items, n);
 	for (size_t i = 0; i < n; i++)
-		session_batch_item(s, &b, &items[i], i, items, origin);
+		session_batch_item(s, b, &items[i], i, origin);
+	if (b->nrows == 0) {
+		session_pending_free(b);
+		return NULL;
+	}
+	s->pending = b;
+	return b;
+}
 
-	if (b.nrows > 0 && store_append(s->store, b.rows, b.nrows, &cause) != 0) {
+int
+session_batch_store(struct session_pending *b)
+{
+	b->rc = store_append(b->store, b->rows, b->nrows, &b->cause);
+	return b->rc;
+}
+
+size_t
+session_batch_finish(struct session *s, struct session_pending *b)
+{
+	size_t accepted = 0;
+
+	s->pending = NULL;
+	if (b->rc != 0) {
 		/* Nothing of the batch is stored: nothing of it may be acked. */
-		for (size_t i = 0; i < n; i++) {
-			if (items[i].ok && !(items[i].duplicate &&
-			    items[i].id <= first_seq)) {
-				items[i].ok = false;
-				snprintf(items[i].err, sizeof items[i].err,
-				    "not saved: %s", cause);
+		for (size_t i = 0; i < b->nitems; i++) {
+			struct session_item *it = &b->items[i];
+
+			if (it->ok && !(it->duplicate && it->id <= b->first_seq)) {
+				it->ok = false;
+				snprintf(it->err, sizeof it->err, "not saved: %s",
+				    b->cause);
 			}
 		}
-		free(cause);
-		s->last_seq = first_seq;
-		/* Rebuild before the batch's records go: the model borrows. */
-		s->njournal -= b.nrows;
+		s->last_seq = b->first_seq;
+		/* Rebuild before the records go: the model borrows. */
 		session_rebuild(s);
-		for (size_t i = 0; i < b.nrows; i++)
-			action_codec_finish(&s->journal[s->njournal + i]);
-	} else if (b.nrows > 0 && s->observer.rows != NULL) {
-		s->observer.rows(s->observer.arg, b.rows, b.nrows);
+		for (size_t i = 0; i < b->nrows; i++)
+			action_codec_finish(&b->records[i]);
+	} else {
+		for (size_t i = 0; i < b->nrows; i++)
+			*session_journal_push(s) = b->records[i];
+		if (s->observer.rows != NULL)
+			s->observer.rows(s->observer.arg, b->rows, b->nrows);
 	}
-	for (size_t i = 0; i < n; i++)
-		accepted += items[i].ok;
-	for (size_t i = 0; i < b.nrows; i++)
-		free(b.args[i]);
-	free(b.group_of);
-	free(b.primary);
-	free(b.args);
-	free(b.rows);
+	for (size_t i = 0; i < b->nitems; i++)
+		accepted += b->items[i].ok;
+	session_pending_free(b);
 	return accepted;
+}
+
+size_t
+session_do_batch(struct session *s, struct session_item *items, size_t n,
+    const char *origin)
+{
+	struct session_pending *b = session_batch_prepare(s, items, n, origin);
+	size_t accepted = 0;
+
+	if (b == NULL) {
+		for (size_t i = 0; i < n; i++)
+			accepted += items[i].ok;
+		return accepted;
+	}
+	session_batch_store(b);
+	return session_batch_finish(s, b);
 }
 
 bool
@@ -637,6 +718,11 @@ session_undo(struct session *s, char *msg, size_t msgsz)
 
 	if (!s->writable) {
 		snprintf(msg, msgsz, "read-only: this view cannot undo");
+		return false;
+	}
+	if (s->pending != NULL) {
+		snprintf(msg, msgsz, "busy: the last batch is still being saved; "
+		    "please report this");
 		return false;
 	}
 	for (size_t i = s->njournal; i > 0; i--) {

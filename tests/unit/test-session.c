@@ -3,7 +3,8 @@
  * rehearsal session from an event file, acting, closing and reopening,
  * undo, a reader beside the writer, the rehearsal clock that pauses on
  * close, and the refusals (wrong mode, no session yet, bad event file,
- * read-only view, a commit the store refuses).
+ * read-only view, a commit the store refuses), and a batch taken in its
+ * three steps (prepare, store, finish), stored or refused.
  *
  * Data flow: the group setup makes a scratch directory under /tmp and
  * writes two small event files into it (the second differs only in its
@@ -795,6 +796,137 @@ test_commit_refused(void **state)
 	free(before);
 }
 
+/* Observer for the batch tests: counts the rows it is told of. */
+static void
+count_rows(void *arg, const struct store_row *rows, size_t n)
+{
+	(void)rows;
+	*(size_t *)arg += n;
+}
+
+/* Fill n question items with ext_ids tag-0, tag-1, ... */
+static void
+questions(struct session_item *items, size_t n, char ids[][16],
+    const char *tag)
+{
+	memset(items, 0, n * sizeof *items);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(ids[i], sizeof ids[i], "%s-%zu", tag, i);
+		items[i].action.type = MODEL_ACTION_QUESTION_ADD;
+		items[i].action.question.text = "Who pays?";
+		items[i].action.question.ext_id = ids[i];
+		items[i].ext_id = ids[i];
+	}
+}
+
+/*
+ * A batch in three steps: after prepare the model has the items but the
+ * journal and the observer do not; finish hands both the stored rows.
+ */
+static void
+test_batch_steps(void **state)
+{
+	struct session_observer obs = { count_rows, NULL, NULL };
+	struct session_item items[3];
+	struct session_pending *p;
+	char db[512], ids[3][16];
+	struct session *s;
+	size_t told = 0, njournal;
+
+	(void)state;
+	tpath(db, sizeof db, "steps.db");
+	s = open_ok(db, event_path, true, false, 1.0);
+	obs.arg = &told;
+	session_observe(s, &obs);
+	njournal = s->njournal;
+	questions(items, 3, ids, "st");
+	items[2].ext_id = items[2].action.question.ext_id = ids[0];
+
+	p = session_batch_prepare(s, items, 3, "intake");
+	assert_non_null(p);
+	assert_int_equal(s->model->nquestions, 2);
+	assert_int_equal(s->njournal, njournal);   /* nothing stored yet */
+	assert_int_equal(told, 0);
+	assert_true(items[2].duplicate);
+	assert_int_equal(items[2].id, items[0].id);
+	assert_int_equal(session_batch_store(p), 0);
+	assert_int_equal(s->njournal, njournal);
+	assert_int_equal(session_batch_finish(s, p), 3);
+	assert_int_equal(s->njournal, njournal + 2);
+	assert_int_equal(told, 2);
+	assert_int_equal(s->last_seq, items[1].id);
+	assert_string_equal(s->journal[njournal + 1].ext_id, "st-1");
+
+	/* All stored already: nothing to commit, the items are final. */
+	questions(items, 2, ids, "st");
+	assert_null(session_batch_prepare(s, items, 2, "intake"));
+	assert_true(items[0].ok && items[0].duplicate);
+	assert_int_equal(items[1].id, s->last_seq);
+	session_close(s);
+
+	s = open_ok(db, NULL, true, false, 1.0);
+	assert_int_equal(s->njournal, njournal + 2);
+	assert_int_equal(s->model->nquestions, 2);
+	session_close(s);
+}
+
+/*
+ * A batch whose commit fails: nothing acked, nothing told, the model
+ * rebuilt without it, and the same ids go through (with the same seqs)
+ * once the store takes writes again.
+ */
+static void
+test_batch_refused(void **state)
+{
+	struct session_observer obs = { count_rows, NULL, NULL };
+	struct session_item items[2], dup;
+	struct session_pending *p;
+	char db[512], ids[2][16];
+	struct session *s;
+	size_t told = 0, njournal;
+	int64_t last;
+	sqlite3 *lock;
+
+	(void)state;
+	tpath(db, sizeof db, "batch-refused.db");
+	s = open_ok(db, event_path, true, false, 1.0);
+	obs.arg = &told;
+	session_observe(s, &obs);
+	questions(items, 1, ids, "old");
+	assert_int_equal(session_do_batch(s, items, 1, "intake"), 1);
+	njournal = s->njournal;
+	last = s->last_seq;
+	told = 0;
+
+	lock = hold_write_lock(db);
+	assert_non_null(lock);
+	questions(items, 2, ids, "new");
+	dup = items[0];
+	dup.ext_id = dup.action.question.ext_id = "old-0";
+	items[1] = dup;            /* a retry of what is stored: stays ok */
+	p = session_batch_prepare(s, items, 2, "intake");
+	assert_non_null(p);
+	assert_int_equal(s->model->nquestions, 2);
+	assert_int_equal(session_batch_store(p), -1);
+	assert_int_equal(session_batch_finish(s, p), 1);
+	assert_false(items[0].ok);
+	assert_non_null(strstr(items[0].err, "not saved"));
+	assert_true(items[1].ok);
+	assert_int_equal(items[1].id, last);
+	assert_int_equal(s->model->nquestions, 1);
+	assert_int_equal(s->njournal, njournal);
+	assert_int_equal(s->last_seq, last);
+	assert_int_equal(told, 0);
+	release_write_lock(lock);
+
+	questions(items, 2, ids, "new");
+	assert_int_equal(session_do_batch(s, items, 2, "intake"), 2);
+	assert_int_equal(items[0].id, last + 1);
+	assert_int_equal(s->model->nquestions, 3);
+	assert_int_equal(told, 2);
+	session_close(s);
+}
+
 /* A rehearsal starts at the event start with the first segment current. */
 static void
 test_rehearsal_create(void **state)
@@ -1224,6 +1356,8 @@ main(void)
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_reader),
 		cmocka_unit_test(test_commit_refused),
+		cmocka_unit_test(test_batch_steps),
+		cmocka_unit_test(test_batch_refused),
 		cmocka_unit_test(test_rehearsal_create),
 		cmocka_unit_test(test_rehearsal_resume),
 		cmocka_unit_test(test_rehearsal_after_crash),
