@@ -9,13 +9,6 @@
  * of the clock), so an idle console wakes at most once per displayed
  * second and a countdown is computed from the clock, never from ticks.
  *
- * An intake batch commits on a libuv worker while the loop goes on
- * reading requests; before a key, a tick or a frame the loop settles it
- * (server_intake_settle(): waits for that one commit, under a
- * millisecond, and answers it), so a key never touches the store while a
- * commit runs and a frame never shows what is not stored yet. Keys wait,
- * in order, never lost.
- *
  * With PODIUM_TRACE=FILE the loop writes one line per event of interest
  * for the benchmarks in bench/ (docs/PERFORMANCE.md): the first frame's
  * time since PODIUM_TRACE_T0 (CLOCK_MONOTONIC ns, set by the launcher),
@@ -29,6 +22,7 @@
  */
 #include "loop-chair.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -100,7 +94,6 @@ loop_chair_after(struct loop_chair *l)
 		return;
 	}
 	if (app_dirty(l->app)) {
-		server_intake_settle(l->intake);
 		app_draw(l->app);
 		if (l->intake_ns != 0 && l->trace != NULL) {
 			fprintf(l->trace, "intake_draw_ms %.3f\n",
@@ -130,7 +123,6 @@ loop_chair_timer_cb(uv_timer_t *t)
 
 	if (l->hog_ns > 0)
 		loop_chair_hog(l->hog_ns);
-	server_intake_settle(l->intake);
 	app_tick(l->app);
 	if (l->trace != NULL && app_running_remaining(l->app, &r)) {
 		int64_t late = r > 0 ? (1000 - r % 1000) % 1000 : (-r) % 1000;
@@ -151,7 +143,6 @@ loop_chair_input_cb(uv_poll_t *p, int status, int events)
 	int n = 0;
 
 	(void)events;
-	server_intake_settle(l->intake);
 	if (status < 0) {
 		app_request_quit(l->app, "terminal input failed");
 		loop_chair_after(l);
@@ -257,6 +248,25 @@ loop_chair_replay_cb(uv_timer_t *t)
 	loop_chair_replay(t->data);
 }
 
+/*
+ * Watch the terminal's input. uv_poll_init() makes the descriptor
+ * non-blocking, and the terminal's input and output are one open file:
+ * ncurses' writes would then fail with EAGAIN and be retried in a busy
+ * loop whenever the terminal is slower than the console, and the shell
+ * would get its terminal back non-blocking. A poll handle never reads, and
+ * ncurses reads only what poll(2) says is there, so the flags go back.
+ */
+static int
+loop_chair_poll_input(struct loop_chair *l, int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+	int rc = uv_poll_init(&l->loop, &l->input, fd);
+
+	if (rc == 0 && flags != -1)
+		fcntl(fd, F_SETFL, flags);
+	return rc;
+}
+
 /* Close every handle (a no-op for handles never initialised). */
 static void
 loop_chair_close_all(uv_handle_t *h, void *arg)
@@ -301,7 +311,7 @@ loop_chair_run(struct app *app, int input_fd,
 	}
 	l.input.data = l.timer.data = l.replay_timer.data = &l;
 	l.intake_draw.data = &l;
-	if ((rc = uv_poll_init(&l.loop, &l.input, input_fd)) != 0 ||
+	if ((rc = loop_chair_poll_input(&l, input_fd)) != 0 ||
 	    (rc = uv_poll_start(&l.input, UV_READABLE, loop_chair_input_cb)) != 0 ||
 	    (rc = uv_timer_init(&l.loop, &l.timer)) != 0 ||
 	    (rc = loop_chair_signal(&l, &l.sigwinch, SIGWINCH)) != 0 ||

@@ -20,6 +20,7 @@ import json
 import os
 import pty
 import re
+import select
 import signal
 import socket
 import struct
@@ -202,10 +203,67 @@ def cells(s):
     return total
 
 
-def column_of(line, ch, start=0):
-    """Display column of the first ch at or after character index start."""
-    k = line.find(ch, start)
-    return None if k < 0 else cells(line[:k])
+def pane_rows(screen):
+    """Lines of the screen, without the trailing empty one."""
+    return screen.rstrip("\n").split("\n")
+
+
+def bar_columns(line):
+    """Display columns of every vertical border in a line."""
+    cols, x = [], 0
+    for ch in line:
+        if ch == "\u2502":
+            cols.append(x)
+        x += max(_libc.wcwidth(ch), 0)
+    return tuple(cols)
+
+
+def check_aligned(screen, cols, what):
+    """Every boxed line is cols cells wide, with its borders in line.
+
+    Lines of one box region (from a top border to its bottom border) must
+    have their vertical borders at the same columns, whatever text they
+    hold; the id column of the questions list ends at the same column on
+    every question row.
+    """
+    lines = pane_rows(screen)
+    region = None
+    id_ends = set()
+    for k, line in enumerate(lines):
+        if not line:
+            continue
+        first = line[0]
+        if first in "\u250c\u2514":         # a box's top or bottom border
+            check(cells(line) == cols, "%s: line %d is %d cells, not %d:"
+                  "\n%s" % (what, k, cells(line), cols, line))
+            region = None if first == "\u2514" else []
+            continue
+        if first != "\u2502":
+            continue
+        check(cells(line) == cols and line.endswith("\u2502"),
+              "%s: line %d is %d cells, not %d (or its right border moved):"
+              "\n%s" % (what, k, cells(line), cols, line))
+        bars = bar_columns(line)
+        # Rows across the whole pane (the on-air bar) have only its sides.
+        if region is not None and bars != (0, cols - 1):
+            if region and bars != region[0][1]:
+                check(False, "%s: borders of line %d at %r, of line %d at "
+                      "%r:\n%s\n%s" % (what, k, bars, region[0][0],
+                                       region[0][1], lines[region[0][0]],
+                                       line))
+            region.append((k, bars))
+        # A question row: " new  #37 ..." (or ">new" when selected).
+        body = line[1:]
+        if body[:1] in (" ", ">") and "#" in body[:16] and \
+                body[1:4] in ("new", "app", "AIR", "ans", "dis"):
+            j = body.index("#")
+            end = j
+            while end + 1 < len(body) and body[end + 1].isdigit():
+                end += 1
+            id_ends.add(1 + cells(body[:end + 1]))
+    check(len(id_ends) <= 1, "%s: the id column ends at %r:\n%s" % (
+        what, sorted(id_ends), screen))
+
 
 
 # ------------------------------------------------------------ processes
@@ -334,6 +392,7 @@ class PtyConsole:
         e.update(env or {})
         self.buf = bytearray()
         self.lock = threading.Lock()
+        self.stopping = threading.Event()
         slave = self.slave
 
         def child_setup():
@@ -355,7 +414,13 @@ class PtyConsole:
         self.reader.start()
 
     def _read(self):
-        while True:
+        # poll with a timeout rather than block in read(): a close() of the
+        # master by another thread takes effect only once no read holds it.
+        p = select.poll()
+        p.register(self.master, select.POLLIN)
+        while not self.stopping.is_set():
+            if not p.poll(20):
+                continue
             try:
                 d = os.read(self.master, 65536)
             except OSError:
@@ -421,8 +486,14 @@ class PtyConsole:
         """The terminal's current attributes (read on the slave side)."""
         return termios.tcgetattr(self.slave)
 
+    def stop_reading(self):
+        """Stop the reader thread (the output so far stays in data())."""
+        self.stopping.set()
+        self.reader.join(5)
+
     def hang_up(self):
         """Close the master: the terminal is gone, as on an SSH drop."""
+        self.stop_reading()
         os.close(self.master)
         self.master = -1
 
@@ -438,6 +509,7 @@ class PtyConsole:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(5)
+        self.stop_reading()
         for fd in (self.master, self.slave):
             if fd >= 0:
                 try:

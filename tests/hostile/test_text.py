@@ -19,68 +19,6 @@ import hostile as H
 COLS, ROWS = 120, 40
 
 
-def pane_rows(screen):
-    """Lines of the screen, without the trailing empty one."""
-    return screen.rstrip("\n").split("\n")
-
-
-def bar_columns(line):
-    """Display columns of every vertical border in a line."""
-    cols, x = [], 0
-    for ch in line:
-        if ch == "\u2502":
-            cols.append(x)
-        x += max(H._libc.wcwidth(ch), 0)
-    return tuple(cols)
-
-
-def check_aligned(screen, cols, what):
-    """Every boxed line is cols cells wide, with its borders in line.
-
-    Lines of one box region (from a top border to its bottom border) must
-    have their vertical borders at the same columns, whatever text they
-    hold; the id column of the questions list ends at the same column on
-    every question row.
-    """
-    lines = pane_rows(screen)
-    region = None
-    id_ends = set()
-    for k, line in enumerate(lines):
-        if not line:
-            continue
-        first = line[0]
-        if first in "\u250c\u2514":         # a box's top or bottom border
-            check(H.cells(line) == cols, "%s: line %d is %d cells, not %d:"
-                  "\n%s" % (what, k, H.cells(line), cols, line))
-            region = None if first == "\u2514" else []
-            continue
-        if first != "\u2502":
-            continue
-        check(H.cells(line) == cols and line.endswith("\u2502"),
-              "%s: line %d is %d cells, not %d (or its right border moved):"
-              "\n%s" % (what, k, H.cells(line), cols, line))
-        bars = bar_columns(line)
-        # Rows across the whole pane (the on-air bar) have only its sides.
-        if region is not None and bars != (0, cols - 1):
-            if region and bars != region[0][1]:
-                check(False, "%s: borders of line %d at %r, of line %d at "
-                      "%r:\n%s\n%s" % (what, k, bars, region[0][0],
-                                       region[0][1], lines[region[0][0]],
-                                       line))
-            region.append((k, bars))
-        # A question row: " new  #37 ..." (or ">new" when selected).
-        body = line[1:]
-        if body[:1] in (" ", ">") and "#" in body[:16] and \
-                body[1:4] in ("new", "app", "AIR", "ans", "dis"):
-            j = body.index("#")
-            end = j
-            while end + 1 < len(body) and body[end + 1].isdigit():
-                end += 1
-            id_ends.add(1 + H.cells(body[:end + 1]))
-    check(len(id_ends) <= 1, "%s: the id column ends at %r:\n%s" % (
-        what, sorted(id_ends), screen))
-
-
 def select_each(c, ids, what):
     """Select every question in turn (j), checking each frame's alignment."""
     seen = set()
@@ -90,7 +28,7 @@ def select_each(c, ids, what):
         for qid in ids:
             if ("#%d \u00b7" % qid) in s:
                 seen.add(qid)
-        check_aligned(s, COLS if what == "full" else c_cols(s), what)
+        H.check_aligned(s, COLS if what == "full" else c_cols(s), what)
         if seen >= set(ids):
             return seen
         c.keys("j")
@@ -102,7 +40,7 @@ def select_each(c, ids, what):
 
 def c_cols(screen):
     """Width of a screen, from its first box border."""
-    for line in pane_rows(screen):
+    for line in H.pane_rows(screen):
         if line[:1] == "\u250c":
             return H.cells(line)
     return 0
@@ -111,7 +49,7 @@ def c_cols(screen):
 def focus(c, word):
     """Press Tab until the footer lists word (the focused pane's keys)."""
     for _ in range(4):
-        lines = pane_rows(c.screen())
+        lines = H.pane_rows(c.screen())
         if len(lines) >= 2 and word in lines[-2]:
             return
         s = c.screen()
@@ -288,16 +226,16 @@ def test(wd, consoles):
         c.keys("k")
     c.keys("o")
     s = c.wait_for("ON AIR #%d" % hostile_id, 5)
-    check_aligned(s, COLS, "on air")
+    H.check_aligned(s, COLS, "on air")
     # The speakers: the queue, then hostile ones current (big name, status).
     focus(c, "move up")
     for _ in range(len(speakers)):
         c.keys("n")
         s = c.wait_for("saved", 5)
-        check_aligned(s, COLS, "speaker current")
+        H.check_aligned(s, COLS, "speaker current")
     for _ in range(len(speakers) + 6):
         c.keys("j")
-    check_aligned(c.screen(), COLS, "speakers")
+    H.check_aligned(c.screen(), COLS, "speakers")
     s = c.screen()
     check("\u241b" in s, "escape shown as a visible mark on screen:\n" + s)
 
@@ -307,23 +245,23 @@ def test(wd, consoles):
     c.keys(*(["k"] * (len(qids) + 2)))
     s = c.wait_for("Plain Sender", 5)
     starts = set()
-    for line in pane_rows(s):
+    for line in H.pane_rows(s):
         for tag in ("Plain Sender", "N-OSC", "N-C1", "N-COMB", "N-EMOJI",
                     "N-AR"):
             k = line.find(tag)
             if k > 0 and "#" in line[:20]:
                 starts.add(H.cells(line[:k]))
     check(len(starts) == 1, "sender column starts at %r:\n%s" % (starts, s))
-    check_aligned(s, 200, "wide")
+    H.check_aligned(s, 200, "wide")
 
     # Compact layout: the detail below the list.
     c.resize(80, 24)
     c.wait_for("LIVE", 5)
     s = c.screen()
-    check_aligned(s, 80, "compact")
+    H.check_aligned(s, 80, "compact")
     for _ in range(6):
         c.keys("j")
-        check_aligned(c.screen(), 80, "compact")
+        H.check_aligned(c.screen(), 80, "compact")
     c.resize(COLS, ROWS)
     c.wait_for("Questions", 5)
 
@@ -335,7 +273,7 @@ def test(wd, consoles):
     for _ in range(len(qids)):
         m.keys("j")
     m.wait_for("#%d \u00b7" % qids[-1], 10)
-    check_aligned(m.screen(), COLS, "mirror")
+    H.check_aligned(m.screen(), COLS, "mirror")
 
     # ------------------------------------------------ the byte streams
     c.keys("q")
