@@ -9,6 +9,13 @@
  * of the clock), so an idle console wakes at most once per displayed
  * second and a countdown is computed from the clock, never from ticks.
  *
+ * An intake batch commits on a libuv worker while the loop goes on
+ * reading requests; before a key, a tick or a frame the loop settles it
+ * (server_intake_settle(): waits for that one commit, under a
+ * millisecond, and answers it), so a key never touches the store while a
+ * commit runs and a frame never shows what is not stored yet. Keys wait,
+ * in order, never lost.
+ *
  * With PODIUM_TRACE=FILE the loop writes one line per event of interest
  * for the benchmarks in bench/ (docs/PERFORMANCE.md): the first frame's
  * time since PODIUM_TRACE_T0 (CLOCK_MONOTONIC ns, set by the launcher),
@@ -94,6 +101,7 @@ loop_chair_after(struct loop_chair *l)
 		return;
 	}
 	if (app_dirty(l->app)) {
+		server_intake_settle(l->intake);
 		app_draw(l->app);
 		if (l->intake_ns != 0 && l->trace != NULL) {
 			fprintf(l->trace, "intake_draw_ms %.3f\n",
@@ -123,6 +131,7 @@ loop_chair_timer_cb(uv_timer_t *t)
 
 	if (l->hog_ns > 0)
 		loop_chair_hog(l->hog_ns);
+	server_intake_settle(l->intake);
 	app_tick(l->app);
 	if (l->trace != NULL && app_running_remaining(l->app, &r)) {
 		int64_t late = r > 0 ? (1000 - r % 1000) % 1000 : (-r) % 1000;
@@ -143,6 +152,7 @@ loop_chair_input_cb(uv_poll_t *p, int status, int events)
 	int n = 0;
 
 	(void)events;
+	server_intake_settle(l->intake);
 	if (status < 0) {
 		app_request_quit(l->app, "terminal input failed");
 		loop_chair_after(l);
