@@ -19,8 +19,8 @@
 struct action_record {
 	struct model_action action; /* its strings point into strings */
 	const char *ext_id;         /* the row's ext_id column, in strings */
+	const char *origin;         /* in strings */
 	char *strings;              /* owned block, NUL-separated */
-	char origin[16];
 	bool undone;
 };
 

@@ -487,17 +487,18 @@ action_codec_true(const struct action_codec_args *a, enum action_codec_key key)
 }
 
 /*
- * Copy every string the action and the row's ext_id point to into one
- * block the record owns, and point them there. A question's ext_id is
+ * Copy every string the action, the row's ext_id and its origin point to
+ * into one block the record owns, and point them there. A question's ext_id is
  * most often the row's too: that one is kept once.
  */
 static void
-action_codec_own(struct action_record *r, const char *ext_id)
+action_codec_own(struct action_record *r, const char *ext_id,
+    const char *origin)
 {
 	struct model_speaker_args *sp = &r->action.speaker;
 	struct model_question_args *q = &r->action.question;
-	const char **strs[8] = { &ext_id };
-	size_t total = 0, n = 1;
+	const char **strs[9] = { &ext_id, &origin };
+	size_t total = 0, n = 2;
 	bool shared = false;
 	char *p;
 
@@ -538,6 +539,7 @@ action_codec_own(struct action_record *r, const char *ext_id)
 		p += len;
 	}
 	r->ext_id = ext_id;
+	r->origin = origin;
 	if (shared)
 		q->ext_id = ext_id;
 }
@@ -654,8 +656,7 @@ action_codec_decode_args(const struct store_row *row,
 		break;
 	}
 	/* The strings still point into o: copy them before it goes. */
-	action_codec_own(out, row->ext_id);
-	snprintf(out->origin, sizeof out->origin, "%s", row->origin);
+	action_codec_own(out, row->ext_id, row->origin);
 	out->undone = row->undone;
 	return 0;
 
@@ -700,8 +701,7 @@ action_codec_copy(const struct model_action *a, const char *origin,
 {
 	memset(out, 0, sizeof *out);
 	out->action = *a;
-	action_codec_own(out, ext_id);
-	snprintf(out->origin, sizeof out->origin, "%s", origin);
+	action_codec_own(out, ext_id, origin);
 }
 
 /* Free the strings a record owns (not the record itself). */
@@ -711,4 +711,5 @@ action_codec_finish(struct action_record *r)
 	free(r->strings);
 	r->strings = NULL;
 	r->ext_id = NULL;
+	r->origin = NULL;
 }

@@ -652,6 +652,10 @@ qlist_build(struct qlist *ql, const struct model *m, int first)
 		sl->rows[sl->g.listed + 1].question = i;
 		qlist_count(ql, i, 1);
 	}
+	/* Full builds are rare; 100,000 sort items need not stay. */
+	free(ql->items);
+	ql->items = NULL;
+	ql->items_cap = 0;
 	qlist_arrange(ql, first);
 	ql->full_builds++;
 }
