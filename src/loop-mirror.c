@@ -16,6 +16,7 @@
  */
 #include "loop-mirror.h"
 
+#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -532,7 +533,18 @@ loop_mirror_run(const struct loop_mirror_options *o, struct ui *ui,
 		uv_signal_start(sigs[i], loop_mirror_signal_cb, signums[i]);
 	}
 	if (ui != NULL) {
+		/*
+		 * uv_poll_init() makes the terminal non-blocking, and its input
+		 * and output are one open file: ncurses' writes would spin on
+		 * EAGAIN while the terminal is slow, and the shell would get it
+		 * back non-blocking. The poll handle never reads, so the flags
+		 * go back as they were (loop-chair.c does the same).
+		 */
+		int flags = fcntl(STDIN_FILENO, F_GETFL);
+
 		uv_poll_init(&l.loop, &l.input, STDIN_FILENO);
+		if (flags != -1)
+			fcntl(STDIN_FILENO, F_SETFL, flags);
 		l.input.data = &l;
 		uv_poll_start(&l.input, UV_READABLE, loop_mirror_input_cb);
 	}

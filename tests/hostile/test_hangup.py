@@ -197,8 +197,38 @@ def signals(wd):
     return figures
 
 
+def mirror_signal(wd):
+    """A mirror told to stop gives its terminal back the same way."""
+    rmcup, cnorm = H.tput("rmcup"), H.tput("cnorm")
+    db = os.path.join(wd.path, "mirror.db")
+    chair = start_pty(wd, db)
+    try:
+        m = H.PtyConsole(["mirror", "--db", db], 100, 30, workdir=wd)
+        try:
+            m.wait_output("MIRROR", 10)
+            mark = m.mark()
+            os.kill(m.podium_pid(), signal.SIGTERM)
+            rc = m.wait_exit(EXIT_S)
+            check(rc is not None, "mirror: exit on SIGTERM")
+            tail = m.output_since(mark)
+            t = m.termios()
+            check(t[3] & termios.ICANON and t[3] & termios.ECHO and
+                  rmcup in tail and cnorm in tail,
+                  "mirror: the terminal is given back: %r" % tail[-80:])
+            check(not fcntl.fcntl(m.slave, fcntl.F_GETFL) & os.O_NONBLOCK,
+                  "mirror: the terminal is not left non-blocking")
+        finally:
+            m.close()
+        chair.send("q")
+        chair.wait_exit(10)
+    finally:
+        chair.close()
+    return "mirror, SIGTERM: exit %d; cooked mode, rmcup, cnorm, blocking" % rc
+
+
 def test(wd, consoles):
     figures = signals(wd)
+    figures.append(mirror_signal(wd))
     figures += hang_ups(wd)
     figures.append(tmux_kill(wd, consoles))
     for f in figures:
