@@ -10,6 +10,11 @@
  * can run on a worker thread: prepare (model), store (disk), finish
  * (journal and observer, or rebuild); the journal in memory only ever
  * holds rows that are stored.
+ *
+ * When a write fails (disk full, read-only, ...) the session remembers
+ * why (save_error) and refuses every change from then on without trying,
+ * so nothing can look done; session_maintain(), called once a second,
+ * tries a small write and lifts the refusal as soon as one works.
  * session_undo() marks the last chair action undone in the store and
  * rebuilds the model by replaying the journal. Readers (podium state)
  * open the same way read-only and replay.
@@ -65,6 +70,12 @@ struct session {
 	struct session_observer observer;
 	char *event_text;       /* the event file text the session runs on */
 	struct session_pending *pending; /* a batch prepared, not finished */
+	/*
+	 * Why the last write failed ("" while writes work): until a write
+	 * works again (session_maintain()), every change is refused with it.
+	 */
+	char save_error[256];
+	enum store_fault save_fault; /* its kind, for the console's banner */
 };
 
 /*
@@ -138,6 +149,13 @@ size_t session_batch_finish(struct session *s, struct session_pending *p);
  * not, true with msg naming what was undone.
  */
 bool session_undo(struct session *s, char *msg, size_t msgsz);
+
+/*
+ * Look after the store, once a second, with no batch pending: restore a
+ * removed write-ahead log, and while writes fail, try a small one to see
+ * whether the disk takes writes again. True when save_error changed.
+ */
+bool session_maintain(struct session *s);
 
 /* Be told of every change committed from now on. */
 void session_observe(struct session *s, const struct session_observer *o);

@@ -75,9 +75,43 @@ char *store_meta_get(struct store *s, const char *key);
 int store_meta_set(struct store *s, const char **keys, const char **values,
     size_t n, char **cause);
 
-/* Append rows in one durable transaction; 0 or -1 with *cause. */
+/* store_append(): committed, but only in a log file that was removed. */
+#define STORE_NOT_DURABLE (-2)
+
+/*
+ * Append rows in one durable transaction: 0, or -1 with *cause when
+ * nothing was stored, or STORE_NOT_DURABLE with *cause when the rows were
+ * committed into a write-ahead log that was removed meanwhile and could
+ * not be copied back into the database (they are in the database for
+ * this connection, but a crash would lose them; store_check_log() tries
+ * again).
+ */
 int store_append(struct store *s, const struct store_row *rows, size_t n,
     char **cause);
+
+/* What the last failure of a store call was, for a short banner. */
+enum store_fault {
+	STORE_FAULT_NONE,
+	STORE_FAULT_FULL,      /* the disk is full */
+	STORE_FAULT_READONLY,  /* the disk or the file is read-only */
+	STORE_FAULT_IO,        /* an input/output error */
+	STORE_FAULT_BUSY,      /* another process held the database locked */
+	STORE_FAULT_DAMAGED,   /* the file is damaged */
+	STORE_FAULT_LOG,       /* the write-ahead log was removed, not restored */
+	STORE_FAULT_OTHER,
+};
+
+/* The kind of the last failure reported by a call on s. */
+enum store_fault store_fault(const struct store *s);
+
+/*
+ * The writer's check of its write-ahead log: if the file at the log's
+ * path is no longer the one SQLite writes (someone removed it), copy the
+ * log into the database file and start a new one. 0 when everything
+ * committed is in a file at its path, -1 with *cause otherwise. Every
+ * write does it first; the console also calls it once a second.
+ */
+int store_check_log(struct store *s, char **cause);
 
 /* Mark a row undone, durably; 0 or -1 with *cause. */
 int store_set_undone(struct store *s, int64_t seq, bool undone, char **cause);

@@ -61,6 +61,7 @@ struct ui_frame {
 	int64_t question_sel;     /* selected question id, or -1 */
 	const char *status;       /* last action, "saved", an error; may be NULL */
 	bool status_error;
+	const char *banner;       /* saving fails: shown over the keys; or NULL */
 	enum ui_overlay overlay;
 	const struct form *form;  /* for UI_OVERLAY_FORM */
 	const char *confirm;      /* for UI_OVERLAY_CONFIRM */

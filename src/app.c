@@ -8,6 +8,11 @@
  * session_do()/session_undo(), which commit before returning, so the
  * status line says "saved" only for what is on disk. Drawing happens once
  * per loop turn from the dirty flag (app_draw()).
+ *
+ * While the session cannot save (disk full, read-only, ...), a banner
+ * says so over the keys row and every change is refused by the session;
+ * app_tick() has the session check the store once a second, and the
+ * banner goes as soon as a write works again.
  */
 #include "app.h"
 
@@ -49,6 +54,7 @@ struct app {
 	struct form search;     /* the question search, one field */
 	int theme_sel;          /* highlighted theme of the picker */
 	int64_t theme_question; /* the question the picker is for */
+	char banner[200];       /* why nothing can be saved, or "" */
 };
 
 /* Key map: which key runs which command outside overlays. */
@@ -982,14 +988,59 @@ app_read_key(struct app *app, struct ui_key *key)
 	return app->ui != NULL && ui_read_key(app->ui, key);
 }
 
+/* The banner for a session that cannot save; "" while it can. */
+static void
+app_banner(struct app *app)
+{
+	const struct session *s = app->session;
+	const char *what;
+
+	if (s->save_error[0] == '\0') {
+		app->banner[0] = '\0';
+		return;
+	}
+	switch (s->save_fault) {
+	case STORE_FAULT_FULL:
+		what = "disk full — actions are refused until there is space "
+		    "again";
+		break;
+	case STORE_FAULT_READONLY:
+		what = "the disk is read-only — actions are refused until it "
+		    "is writable";
+		break;
+	case STORE_FAULT_BUSY:
+		what = "another program holds the database — actions are "
+		    "refused until it lets go";
+		break;
+	case STORE_FAULT_LOG:
+		what = "the database's log file was removed — actions are "
+		    "refused; keep podium running";
+		break;
+	default:
+		what = "the disk fails — actions are refused until it takes "
+		    "writes again";
+		break;
+	}
+	snprintf(app->banner, sizeof app->banner, "NOT SAVED: %s", what);
+}
+
 /* The clock moved on. */
 void
 app_tick(struct app *app)
 {
-	const struct model_speaker *s =
-	    model_speaker_current(app->session->model);
+	const struct model_speaker *s;
 	bool over;
 
+	/* Once a second: has saving failed, or started working again? */
+	if (session_maintain(app->session)) {
+		if (app->session->save_error[0] == '\0')
+			app_status(app, false, "saving works again; nothing "
+			    "that was acknowledged is lost");
+		else
+			app_status(app, true, "not saved: %.230s",
+			    app->session->save_error);
+	}
+	s = model_speaker_current(app->session->model);
 	app->dirty = true;
 	if (s == NULL)
 		return;
@@ -1071,6 +1122,8 @@ app_draw(struct app *app)
 	f.question_sel = app->question_sel;
 	f.status = app->status;
 	f.status_error = app->status_error;
+	app_banner(app);
+	f.banner = app->banner[0] != '\0' ? app->banner : NULL;
 	f.overlay = app->overlay;
 	f.form = &app->form;
 	f.confirm = app->confirm;

@@ -399,6 +399,54 @@ session_now(const struct session *s)
 	return clock_now(&s->clock);
 }
 
+/* Remember why a write failed: changes are refused until one works. */
+static void
+session_save_failed(struct session *s, const char *cause, enum store_fault f)
+{
+	snprintf(s->save_error, sizeof s->save_error, "%s", cause);
+	s->save_fault = f;
+}
+
+/*
+ * After a failed write: whether the disk takes a (small) write again. If
+ * it does, the refusal is lifted; if it fails another way, say that.
+ */
+static bool
+session_probe(struct session *s)
+{
+	char *cause = NULL, now[32];
+	enum store_fault f;
+
+	snprintf(now, sizeof now, "%lld", (long long)clock_raw_wall());
+	if (store_meta_set(s->store, (const char *[]){ "store.write_checked_ms" },
+	    (const char *[]){ now }, 1, &cause) == 0) {
+		s->save_error[0] = '\0';
+		return true;
+	}
+	f = store_fault(s->store);
+	if (f != s->save_fault)
+		session_save_failed(s, cause, f);
+	free(cause);
+	return false;
+}
+
+bool
+session_maintain(struct session *s)
+{
+	char *cause = NULL;
+	bool changed;
+
+	if (!s->writable || s->store == NULL || s->pending != NULL)
+		return false;
+	if (store_check_log(s->store, &cause) != 0) {
+		changed = strcmp(cause, s->save_error) != 0;
+		session_save_failed(s, cause, store_fault(s->store));
+		free(cause);
+		return changed;
+	}
+	return s->save_error[0] != '\0' && session_probe(s);
+}
+
 /* The id a successful item reports: the new entity's, or the one voted for. */
 static int64_t
 session_item_id(const struct model_action *a)
@@ -435,6 +483,7 @@ struct session_pending {
 	size_t *primary;         /* group -> first accepted item, or SIZE_MAX */
 	int rc;                  /* what the commit returned */
 	char *cause;             /* why the commit failed */
+	enum store_fault fault;  /* its kind */
 };
 
 /* Whether a string is valid UTF-8; plain ASCII needs no decoding. */
@@ -616,6 +665,16 @@ session_batch_prepare(struct session *s, struct session_item *items, size_t n,
 			    "last batch is still being saved; please report this");
 		return NULL;
 	}
+	if (s->writable && s->save_error[0] != '\0' && !session_probe(s)) {
+		/*
+		 * Saving still fails: refuse at once (no model to rebuild),
+		 * retries of stored items too.
+		 */
+		for (size_t i = 0; i < n; i++)
+			snprintf(items[i].err, sizeof items[i].err,
+			    "not saved: %.188s", s->save_error);
+		return NULL;
+	}
 	if (!s->writable || n == 0)
 		return NULL;
 	b = session_xalloc(NULL, sizeof *b);
@@ -643,6 +702,8 @@ int
 session_batch_store(struct session_pending *b)
 {
 	b->rc = store_append(b->store, b->rows, b->nrows, &b->cause);
+	if (b->rc != 0)
+		b->fault = store_fault(b->store);
 	return b->rc;
 }
 
@@ -653,7 +714,7 @@ session_batch_finish(struct session *s, struct session_pending *b)
 
 	s->pending = NULL;
 	if (b->rc != 0) {
-		/* Nothing of the batch is stored: nothing of it may be acked. */
+		/* Nothing of the batch is durable: nothing of it may be acked. */
 		for (size_t i = 0; i < b->nitems; i++) {
 			struct session_item *it = &b->items[i];
 
@@ -663,12 +724,21 @@ session_batch_finish(struct session *s, struct session_pending *b)
 				    b->cause);
 			}
 		}
+		session_save_failed(s, b->cause, b->fault);
+	}
+	if (b->rc != 0 && b->rc != STORE_NOT_DURABLE) {
 		s->last_seq = b->first_seq;
 		/* Rebuild before the records go: the model borrows. */
 		session_rebuild(s);
 		for (size_t i = 0; i < b->nrows; i++)
 			action_codec_finish(&b->records[i]);
 	} else {
+		/*
+		 * Stored (if not durable yet, the store is in the database and
+		 * must be journaled to stay in step; nobody was told ok).
+		 */
+		if (b->rc == 0)
+			s->save_error[0] = '\0';
 		for (size_t i = 0; i < b->nrows; i++)
 			*session_journal_push(s) = b->records[i];
 		if (s->observer.rows != NULL)
@@ -725,6 +795,10 @@ session_undo(struct session *s, char *msg, size_t msgsz)
 		    "please report this");
 		return false;
 	}
+	if (s->save_error[0] != '\0' && !session_probe(s)) {
+		snprintf(msg, msgsz, "undo not saved: %s", s->save_error);
+		return false;
+	}
 	for (size_t i = s->njournal; i > 0; i--) {
 		struct action_record *r = &s->journal[i - 1];
 
@@ -732,9 +806,11 @@ session_undo(struct session *s, char *msg, size_t msgsz)
 			continue;
 		if (store_set_undone(s->store, r->action.seq, true, &cause) != 0) {
 			snprintf(msg, msgsz, "undo not saved: %s", cause);
+			session_save_failed(s, cause, store_fault(s->store));
 			free(cause);
 			return false;
 		}
+		s->save_error[0] = '\0';
 		r->undone = true;
 		session_rebuild(s);
 		if (s->observer.undo != NULL)

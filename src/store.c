@@ -23,6 +23,18 @@
  * same transaction. A writer that opens a schema-1 file adds both chains
  * to it in one transaction; a reader leaves it as it is. store_verify()
  * recomputes everything in one read snapshot.
+ *
+ * Storage faults: every failure records its kind (store_fault(): disk
+ * full, read-only, I/O error, locked, ...) for the console's banner; a
+ * disk that went read-only or full is told apart by statvfs() of the
+ * database's directory when SQLite's errno is gone. The write-ahead log
+ * is watched: if its file is removed (or replaced) while the writer has
+ * it open, SQLite would go on writing to the removed file, where a crash
+ * loses everything since the last checkpoint. So before and after each
+ * append, and whenever store_check_log() is called, the file at the log's
+ * path must still be the one SQLite writes; if not, a checkpoint copies
+ * the log into the database file (synced), and leaving WAL mode and
+ * entering it again makes SQLite start a new log at its path.
  */
 #include "store.h"
 
@@ -33,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -129,6 +142,11 @@ struct store {
 	int64_t version;          /* schema of the file, as last read */
 	struct store_chain *chain; /* digest context, reused */
 	sqlite3_stmt *stmt[STMT_COUNT];
+	enum store_fault fault;   /* the kind of the last failure */
+	bool log_known;           /* log_dev/log_ino say which file SQLite logs to */
+	bool log_lost;            /* the log was removed: a new one is due */
+	dev_t log_dev;
+	ino_t log_ino;
 };
 
 /* Abort with a message: podium does not try to run out of memory. */
@@ -178,6 +196,51 @@ store_set_cause(char **cause, const char *fmt, ...)
 }
 
 /*
+ * What an I/O failure most likely was: SQLite's errno when it kept one
+ * (else the last one of the log's or the database's file, which *errnum
+ * becomes), else what
+ * statvfs() says of the database's directory now (a disk gone read-only
+ * after an error, or full); STORE_FAULT_IO otherwise.
+ */
+static enum store_fault
+store_disk_fault(struct store *s, int *errnum)
+{
+	int sys = *errnum;
+	struct statvfs vfs;
+	sqlite3_file *log = NULL;
+	char *dir, *slash;
+	int rc;
+
+	/* The errno of the failed write on the log, or on the file itself. */
+	if (sys == 0 && sqlite3_file_control(s->db, "main",
+	    SQLITE_FCNTL_JOURNAL_POINTER, &log) == SQLITE_OK && log != NULL &&
+	    log->pMethods != NULL)
+		log->pMethods->xFileControl(log, SQLITE_FCNTL_LAST_ERRNO, &sys);
+	if (sys == 0)
+		sqlite3_file_control(s->db, "main", SQLITE_FCNTL_LAST_ERRNO, &sys);
+	*errnum = sys;
+	if (sys == ENOSPC || sys == EDQUOT)
+		return STORE_FAULT_FULL;
+	if (sys == EROFS)
+		return STORE_FAULT_READONLY;
+	dir = store_xstrdup(s->path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else
+		slash[slash == dir ? 1 : 0] = '\0';
+	rc = statvfs(dir, &vfs);
+	free(dir);
+	if (rc != 0)
+		return STORE_FAULT_IO;
+	if (vfs.f_flag & ST_RDONLY)
+		return STORE_FAULT_READONLY;
+	if (vfs.f_bavail == 0)
+		return STORE_FAULT_FULL;
+	return STORE_FAULT_IO;
+}
+
+/*
  * Turn a failed SQLite call into a sentence saying what failed and what
  * to do; what is a phrase like "saving actions".
  */
@@ -186,17 +249,26 @@ store_db_cause(struct store *s, const char *what, int rc, char **cause)
 {
 	int sys = sqlite3_system_errno(s->db);
 	const char *msg = sqlite3_errmsg(s->db);
+	enum store_fault disk = store_disk_fault(s, &sys);
 
+	s->fault = STORE_FAULT_OTHER;
 	switch (rc & 0xff) {
 	case SQLITE_FULL:
+		s->fault = STORE_FAULT_FULL;
 		store_set_cause(cause, "%s in %s failed: the disk is full;"
 		    " free some space and try again", what, s->path);
 		break;
 	case SQLITE_IOERR:
-		if (sys == ENOSPC) {
+	case SQLITE_CANTOPEN:
+		s->fault = disk;
+		if (disk == STORE_FAULT_FULL) {
 			store_set_cause(cause, "%s in %s failed: the disk is"
 			    " full; free some space and try again", what,
 			    s->path);
+		} else if (disk == STORE_FAULT_READONLY) {
+			store_set_cause(cause, "%s in %s failed: the disk is"
+			    " read-only; make it writable (or restart on"
+			    " another --db) and try again", what, s->path);
 		} else {
 			store_set_cause(cause, "%s in %s failed: input/output"
 			    " error (%s); check the disk and try again", what,
@@ -204,18 +276,21 @@ store_db_cause(struct store *s, const char *what, int rc, char **cause)
 		}
 		break;
 	case SQLITE_READONLY:
+		s->fault = STORE_FAULT_READONLY;
 		store_set_cause(cause, "%s in %s failed: the database is"
 		    " read-only (%s); check its permissions or give another"
 		    " --db", what, s->path, msg);
 		break;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
+		s->fault = STORE_FAULT_BUSY;
 		store_set_cause(cause, "%s in %s failed: another process kept"
 		    " the database locked (%s); try again", what, s->path,
 		    msg);
 		break;
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
+		s->fault = STORE_FAULT_DAMAGED;
 		store_set_cause(cause, "%s in %s failed: the database is"
 		    " damaged (%s); restore it from a backup or give another"
 		    " --db", what, s->path, msg);
@@ -586,6 +661,114 @@ store_sync_log(struct store *s, char **cause)
 	return 0;
 }
 
+/* The path of the write-ahead log, or NULL when there is none to watch. */
+static const char *
+store_log_path(struct store *s)
+{
+	const char *db;
+
+	if (s->mode != STORE_READ_WRITE || s->db == NULL)
+		return NULL;
+	db = sqlite3_db_filename(s->db, "main");
+	return db != NULL && db[0] != '\0' ? sqlite3_filename_wal(db) : NULL;
+}
+
+/*
+ * Whether the log SQLite writes is still the file at its path. The file
+ * is remembered the first time it is seen; a stat() that fails for any
+ * other reason than its absence proves nothing and counts as attached.
+ */
+static bool
+store_log_attached(struct store *s)
+{
+	const char *path = store_log_path(s);
+	struct stat st;
+
+	if (path == NULL)
+		return true;
+	if (stat(path, &st) != 0)
+		return errno != ENOENT || !s->log_known;
+	if (!s->log_known) {
+		s->log_known = true;
+		s->log_dev = st.st_dev;
+		s->log_ino = st.st_ino;
+		return true;
+	}
+	return st.st_dev == s->log_dev && st.st_ino == s->log_ino;
+}
+
+/*
+ * The log was removed or replaced while SQLite had it open, so what it
+ * holds is reachable only through SQLite's descriptor. Copy it into the
+ * database file (a checkpoint, synced), then leave WAL mode and enter it
+ * again so that SQLite starts a new log at its path. 0 once the database
+ * file holds everything committed (a new log that cannot be made yet is
+ * tried again next time: commits are durable without one), -1 with
+ * *cause while it does not.
+ */
+static int
+store_log_restore(struct store *s, char **cause)
+{
+	int nlog = -1, copied = -1, rc;
+	char *mode = NULL;
+
+	s->log_lost = true;
+	s->log_known = false;
+	if (store_query_text(s, "PRAGMA journal_mode", &mode, NULL) !=
+	    SQLITE_OK || mode == NULL)
+		goto fail;
+	if (strcmp(mode, "wal") == 0) {
+		rc = sqlite3_wal_checkpoint_v2(s->db, "main",
+		    SQLITE_CHECKPOINT_TRUNCATE, &nlog, &copied);
+		if ((rc != SQLITE_OK && rc != SQLITE_BUSY) || nlog < 0 ||
+		    copied != nlog)
+			goto fail;
+		/* Everything committed is in the database file now. */
+		free(mode);
+		mode = NULL;
+		if (store_query_text(s, "PRAGMA journal_mode = DELETE", &mode,
+		    NULL) != SQLITE_OK || mode == NULL ||
+		    strcmp(mode, "delete") != 0) {
+			free(mode);
+			return 0;
+		}
+	}
+	free(mode);
+	mode = NULL;
+	if (store_query_text(s, "PRAGMA journal_mode = WAL", &mode, NULL) ==
+	    SQLITE_OK && mode != NULL && strcmp(mode, "wal") == 0)
+		s->log_lost = false;
+	free(mode);
+	return 0;
+
+fail:
+	free(mode);
+	s->fault = STORE_FAULT_LOG;
+	store_set_cause(cause, "the write-ahead log of %s (%s-wal) was removed"
+	    " while podium ran, and copying what it held back into the"
+	    " database failed (%s); free some space or make the disk writable,"
+	    " and keep podium running until saving works again", s->path,
+	    s->path, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+/* Make sure the writer logs to the file at the log's path; see store.h. */
+int
+store_check_log(struct store *s, char **cause)
+{
+	if (s->mode != STORE_READ_WRITE || (!s->log_lost &&
+	    store_log_attached(s)))
+		return 0;
+	return store_log_restore(s, cause);
+}
+
+/* The kind of the last failure; see store.h. */
+enum store_fault
+store_fault(const struct store *s)
+{
+	return s->fault;
+}
+
 /*
  * Create the file ourselves when missing, so it gets mode 0600 (it holds
  * the names of people asking questions; SQLite's -wal and -shm files copy
@@ -889,6 +1072,7 @@ store_open_rw(struct store *s, char **cause)
 	if (!fresh && s->version < STORE_CHAINED_VERSION &&
 	    store_migrate(s, cause) != 0)
 		return -1;
+	store_log_attached(s);  /* remember the log SQLite has open */
 	return 0;
 }
 
@@ -1194,6 +1378,8 @@ store_meta_set(struct store *s, const char **keys, const char **values,
 			return -1;
 		}
 	}
+	if (store_check_log(s, cause) != 0)
+		return -1;
 	if (store_exec_stmt(s, STMT_BEGIN, "saving settings", cause) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -1226,7 +1412,10 @@ store_append(struct store *s, const struct store_row *rows, size_t n,
 {
 	if (n == 0)
 		return 0;
+	s->fault = STORE_FAULT_OTHER;
 	if (store_check_rows(s, rows, n, cause) != 0)
+		return -1;
+	if (store_check_log(s, cause) != 0)
 		return -1;
 	if (store_exec_stmt(s, STMT_BEGIN, "saving actions", cause) != 0)
 		return -1;
@@ -1234,6 +1423,10 @@ store_append(struct store *s, const struct store_row *rows, size_t n,
 		goto fail;
 	if (store_exec_stmt(s, STMT_COMMIT, "saving actions", cause) != 0)
 		goto fail;
+	/* Removed while this commit ran: it went to the removed file. */
+	if (!store_log_attached(s) && store_log_restore(s, cause) != 0)
+		return STORE_NOT_DURABLE;
+	s->fault = STORE_FAULT_NONE;
 	return 0;
 
 fail:
@@ -1248,6 +1441,8 @@ store_set_undone(struct store *s, int64_t seq, bool undone, char **cause)
 	sqlite3_stmt *stmt;
 	int rc;
 
+	if (store_check_log(s, cause) != 0)
+		return -1;
 	if (store_exec_stmt(s, STMT_BEGIN, "saving an undo", cause) != 0)
 		return -1;
 	stmt = store_stmt(s, STMT_SET_UNDONE, cause);

@@ -7,6 +7,7 @@
  * footer lists the focused pane's entries in table order, as "keys label"
  * pairs, as many whole pairs as fit. While an overlay is up the keys row
  * lists the overlay's keys instead, since the pane's keys do not apply.
+ * While nothing can be saved, the keys row is the banner that says so.
  */
 #include "view.h"
 
@@ -123,7 +124,13 @@ view_footer_draw(const struct view_ctx *c, struct view_rect keys,
 	const struct ui_frame *f = c->f;
 
 	keys = view_draw_clip(c->win, keys);
-	if (keys.h > 0 && keys.w > 0) {
+	if (keys.h > 0 && keys.w > 0 && f->banner != NULL) {
+		attr_t a = view_attr(c, VIEW_ROLE_ALERT);
+
+		view_draw_fill(c->win, keys.y, keys.x, keys.w, a);
+		view_draw_text(c->win, keys.y, keys.x + 1, keys.w - 1,
+		    f->banner, a);
+	} else if (keys.h > 0 && keys.w > 0) {
 		switch (f->overlay) {
 		case UI_OVERLAY_HELP:
 			footer_pairs(c, keys, help_pairs,

@@ -46,6 +46,7 @@ enum view_role {
 	VIEW_ROLE_STAGE_DANGER,
 	VIEW_ROLE_STAGE_OVERTIME,
 	VIEW_ROLE_ERROR,        /* a status line that reports a failure */
+	VIEW_ROLE_ALERT,        /* the banner while nothing can be saved */
 	VIEW_ROLE_COUNT
 };
 
