@@ -427,20 +427,32 @@ report_misses(const struct model_event *ev, const struct items *it,
 static void
 report_confidence(const struct items *it, int set)
 {
-	double sum[2] = { 0, 0 };
-	size_t n[2] = { 0, 0 }, i;
+	static const double edge[] = { 0.0, 0.1, 0.2, 0.4, 1.01 };
+	double sum[2] = { 0, 0 }, cf;
+	size_t n[2] = { 0, 0 }, bn[4] = { 0 }, bok[4] = { 0 }, i, b;
 	int ok;
 
 	for (i = 0; i < it->n; i++) {
 		if (!in_set(it, i, set))
 			continue;
 		ok = right(it, i);
-		sum[ok] += it->v[i].confidence;
+		cf = it->v[i].confidence;
+		sum[ok] += cf;
 		n[ok]++;
+		for (b = 0; b < 4 && !(cf >= edge[b] && cf < edge[b + 1]); b++)
+			;
+		if (b < 4) {
+			bn[b]++;
+			bok[b] += (size_t)ok;
+		}
 	}
 	printf("\nmean confidence: %.2f when right, %.2f when wrong\n",
 	    n[1] ? sum[1] / (double)n[1] : 0.0,
 	    n[0] ? sum[0] / (double)n[0] : 0.0);
+	for (b = 0; b < 4; b++)
+		printf("  confidence %.1f-%.1f: %4zu questions, %5.1f%% right\n",
+		    edge[b], edge[b + 1] > 1.0 ? 1.0 : edge[b + 1], bn[b],
+		    percent(bok[b], bn[b]));
 }
 
 /* Print everything about one set (set < 0: all sets together). */

@@ -1322,7 +1322,7 @@ hits_collect(const struct classify *c, const struct text *t,
 
 	for (i = 0; i < oc->n; i++)
 		gone[i] = overridden(c, oc, i, phrases);
-	if (phrases && getenv("NOMERGE") == NULL)
+	if (phrases)
 		runs_mark(c, t, oc, gone, qlang, drop);
 	h->n = 0;
 	for (i = 0; i < oc->n; i++) {
@@ -1371,16 +1371,22 @@ find_keywords(const struct classify *c, const struct text *t,
 	hits_collect(c, t, &oc, phrases, qlang, h);
 }
 
-/* Mark the keywords that fire inside one piece of a theme's description. */
+/*
+ * Mark the keywords that fire inside one piece of a theme's description:
+ * its title, a segment's title or, if one_word, a keyword of one word
+ * (a phrase is passed over, see weigh_keywords()).
+ */
 static void
 mark_fired(struct classify *c, struct text *t, struct hits *h,
-    const char *s, int theme)
+    const char *s, int theme, bool one_word)
 {
 	size_t i;
 
 	if (s == NULL)
 		return;
 	text_prepare(c, t, s);
+	if (one_word && t->ntok > 1)
+		return;
 	/* Another theme's phrase does not hide a word of a title here. */
 	find_keywords(c, t, false, -1, h);
 	for (i = 0; i < h->n; i++)
@@ -1409,18 +1415,16 @@ weigh_keywords(struct classify *c)
 
 	for (theme = 0; theme < c->nthemes; theme++) {
 		th = &ev->themes[theme];
-		mark_fired(c, t, h, th->title, theme);
+		mark_fired(c, t, h, th->title, theme, false);
 		for (j = 0; j < th->nkeywords; j++)
 			for (l = 0; l < th->keywords[j].nwords; l++)
-				if (strchr(th->keywords[j].words[l], ' ') ==
-				    NULL)
-					mark_fired(c, t, h,
-					    th->keywords[j].words[l], theme);
+				mark_fired(c, t, h, th->keywords[j].words[l],
+				    theme, true);
 		for (i = 0; i < ev->nsegments; i++)
 			if (ev->segments[i].theme != NULL &&
 			    strcmp(ev->segments[i].theme, th->key) == 0)
 				mark_fired(c, t, h, ev->segments[i].title,
-				    theme);
+				    theme, false);
 	}
 	for (i = 0; i < c->nkws; i++) {
 		k = &c->kws[i];

@@ -434,13 +434,15 @@ test_one_thing_counts_once(void **state)
 
 /*
  * A word inside another theme's phrase keeps its full weight where it
- * stands alone ("funds" is money outside "use of funds"), while the phrase
- * still takes the word where it occurs.
+ * stands alone ("funds" is money outside "use of funds", "private" outside
+ * "public-private"), while the phrase still takes the word where it occurs.
  */
 static void
 test_phrase_not_weakening(void **state)
 {
 	static char *a[] = { "fund" }, *b[] = { "use of funds", "report" };
+	static char *a2[] = { "private" };
+	static char *b2[] = { "public-private", "report" };
 	struct classify *c;
 	struct duo d;
 
@@ -452,6 +454,14 @@ test_phrase_not_weakening(void **state)
 	    "a");
 	assert_string_equal(classify_text(c, "reports on the use of funds",
 	    "en", NULL), "b");
+	classify_destroy(c);
+	/* A hyphenated keyword is a phrase too. */
+	duo_init(&d, a2, 1, b2, 2, NULL, 0);
+	c = classify_create(&d.ev);
+	assert_string_equal(classify_text(c, "reports, private firms", "en",
+	    NULL), "a");
+	assert_string_equal(classify_text(c, "reports on public-private "
+	    "deals", "en", NULL), "b");
 	classify_destroy(c);
 }
 
