@@ -29,7 +29,7 @@ COLS, ROWS = 120, 40
 
 def masked(screen):
     """A screen with what time moves masked: digits and progress bars."""
-    return re.sub(r"[0-9]", "9", screen).replace("\u2588", "\u2591")
+    return re.sub(r" *[0-9]+", "9", screen).replace("\u2588", "\u2591")
 
 
 def same_screen(c, before, what, timeout=10):
