@@ -393,6 +393,7 @@ class PtyConsole:
         self.buf = bytearray()
         self.lock = threading.Lock()
         self.stopping = threading.Event()
+        self.paused = threading.Event()  # a terminal that stops reading
         slave = self.slave
 
         def child_setup():
@@ -419,7 +420,8 @@ class PtyConsole:
         p = select.poll()
         p.register(self.master, select.POLLIN)
         while not self.stopping.is_set():
-            if not p.poll(20):
+            if self.paused.is_set() or not p.poll(20):
+                time.sleep(0.02 if self.paused.is_set() else 0)
                 continue
             try:
                 d = os.read(self.master, 65536)
@@ -485,6 +487,14 @@ class PtyConsole:
     def termios(self):
         """The terminal's current attributes (read on the slave side)."""
         return termios.tcgetattr(self.slave)
+
+    def pause(self, on):
+        """Stop (on) or go on (off) reading podium's output, as a stalled
+        terminal or SSH link would."""
+        if on:
+            self.paused.set()
+        else:
+            self.paused.clear()
 
     def stop_reading(self):
         """Stop the reader thread (the output so far stays in data())."""

@@ -156,13 +156,29 @@ def test_pty(wd):
         check(H.alive(pid), "alive after the storm on the pty")
         idle = settle(pid, "the pty storm")
         H.check_stream(p.data(), "the terminal through 0x0 and the storm")
+        # A terminal that stops reading (a stalled SSH link): full redraws
+        # fill the pty; the console waits for it, it does not spin.
+        p.pause(True)
+        for k in range(40):
+            p.set_size(200 + k % 2, 60)
+            time.sleep(0.01)
+        stalled = H.cpu_share(pid, 2.0)
+        m = p.mark()
+        p.pause(False)
+        p.set_size(100, 30)
+        p.wait_output("LIVE", 10, m)
+        check(stalled is not None and stalled < 0.03,
+              "CPU %.0f%% while the terminal does not read" % (
+                  100 * (stalled or 0)))
         m = p.mark()
         p.send("q")
         check(p.wait_exit(10) == 0, "quits normally after all that")
         print("own pty: started at 0x0, 0x0/1x1/0x5/5x0/1x200/300x1/10x3; "
               "storm of %d resizes in %.1f s, CPU %.0f%% during it, %.1f%% "
-              "after; %d bytes of output, clean" % (
-                  n, took, 100 * busy, 100 * idle, len(p.data())))
+              "after; %d bytes of output, clean; CPU %.1f%% while the "
+              "terminal did not read" % (
+                  n, took, 100 * busy, 100 * idle, len(p.data()),
+                  100 * stalled))
     finally:
         p.close()
 
