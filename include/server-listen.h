@@ -1,7 +1,8 @@
 /*
  * server-listen.h -- listening sockets shared by the intake and mirror
  * servers: a Unix socket next to the database (mode 0600, own user only)
- * and an opt-in TCP listener bound to exactly the address given.
+ * and an opt-in TCP listener bound to exactly the address given; and what
+ * they do when the process runs short of file descriptors.
  */
 #ifndef PODIUM_SERVER_LISTEN_H
 #define PODIUM_SERVER_LISTEN_H
@@ -11,6 +12,16 @@
 
 /* Longest Unix socket path accepted (sun_path is 108 bytes). */
 #define SERVER_LISTEN_PATH_MAX 100
+
+/*
+ * File descriptors kept free for the database, the terminal and libuv:
+ * a client accepted when fewer are left is refused.
+ */
+#define SERVER_LISTEN_FD_SPARE 16
+
+/* The intake's refusal line when the console is short of descriptors. */
+#define SERVER_LISTEN_INTAKE_BUSY "{\"ok\":false,\"error\":\"the console " \
+	"is short of file descriptors (ulimit -n); try again later\"}\n"
 
 /*
  * Listen on a Unix socket at path, mode 0600, replacing a stale socket
@@ -38,5 +49,13 @@ void server_listen_close(uv_pipe_t *pipe, bool unix_on, uv_tcp_t *tcp,
 
 /* Whether the peer of an accepted Unix socket runs as our own user. */
 bool server_listen_same_uid(uv_pipe_t *p);
+
+/*
+ * Whether the process is short of file descriptors now that client is
+ * accepted (fewer than SERVER_LISTEN_FD_SPARE left). If so and refusal is
+ * not NULL, that line is written to the client at once (best effort), and
+ * the caller only has to close it (at once: not to hold a descriptor).
+ */
+bool server_listen_fds_short(uv_stream_t *client, const char *refusal);
 
 #endif /* PODIUM_SERVER_LISTEN_H */
