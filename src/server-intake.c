@@ -616,7 +616,8 @@ server_intake_accept(uv_stream_t *listener, int status)
 	c->next = srv->conns;
 	srv->conns = c;
 	srv->nconns++;
-	if (uv_accept(listener, &c->h.stream) != 0) {
+	if (uv_accept(listener, &c->h.stream) != 0 ||
+	    server_listen_fds_short(&c->h.stream, SERVER_LISTEN_INTAKE_BUSY)) {
 		server_intake_conn_close(c);
 		return;
 	}
