@@ -106,6 +106,13 @@ struct session_item {
 	bool duplicate;             /* ext_id seen before: nothing new stored */
 	int64_t id;                 /* stored id: the new entity's, or the target */
 	char err[200];              /* why not, when !ok */
+	/*
+	 * action_codec_encode(&action) done by the caller already (intake
+	 * does it while a commit runs, off the commit's path), or NULL.
+	 * Borrowed until session_batch_finish(); not used for a speaker_add,
+	 * whose segment the session settles. The caller frees it.
+	 */
+	char *args;
 };
 
 /*

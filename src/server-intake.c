@@ -42,6 +42,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "action-codec.h"
 #include "classify.h"
 #include "intake-item.h"
 #include "intake-proto.h"
@@ -211,6 +212,7 @@ server_intake_line(struct server_intake *srv, struct intake_conn *c,
 {
 	struct intake_queue *q;
 	struct intake_entry *p;
+	struct session_item *it;
 	char err[200];
 
 	if (len > 0 && line[len - 1] == '\r')
@@ -256,8 +258,10 @@ server_intake_line(struct server_intake *srv, struct intake_conn *c,
 		q->items = server_intake_xalloc(q->items,
 		    q->items_cap * sizeof *q->items);
 	}
-	intake_item_init(&q->items[q->nitems++], &p->req, srv->session->model,
-	    srv->classify);
+	it = &q->items[q->nitems++];
+	intake_item_init(it, &p->req, srv->session->model, srv->classify);
+	if (it->action.type == MODEL_ACTION_QUESTION_ADD)
+		it->args = action_codec_encode(&it->action);
 	p->is_item = true;
 }
 
@@ -434,6 +438,7 @@ server_intake_reply(struct server_intake *srv, struct intake_batch *b)
 			    intake_reply_error(it->err);
 			if (it->ok && !it->duplicate)
 				added++;
+			free(it->args);
 			intake_request_finish(&p->req);
 		}
 		if (p->conn != NULL) {
@@ -722,6 +727,8 @@ server_intake_destroy(struct server_intake *srv)
 		intake_request_finish(&srv->queue.entries[i].req);
 		free(srv->queue.entries[i].reply);
 	}
+	for (size_t i = 0; i < srv->queue.nitems; i++)
+		free(srv->queue.items[i].args);
 	classify_destroy(srv->classify);
 	uv_cond_destroy(&srv->stored);
 	uv_mutex_destroy(&srv->lock);

@@ -474,6 +474,7 @@ struct session_pending {
 	struct store *store;
 	struct store_row *rows;
 	char **args;
+	bool *borrowed;          /* args[i] is the caller's item's */
 	struct action_record *records; /* records[i] is rows[i] decoded */
 	size_t nrows;
 	struct session_item *items;
@@ -616,7 +617,10 @@ session_batch_item(struct session *s, struct session_pending *b,
 	if (a->type == MODEL_ACTION_SPEAKER_ADD)
 		a->speaker.segment = r->action.speaker.segment =
 		    model_speaker_find(s->model, a->seq)->segment;
-	b->args[b->nrows] = action_codec_encode(a);
+	b->borrowed[b->nrows] = it->args != NULL &&
+	    a->type != MODEL_ACTION_SPEAKER_ADD;
+	b->args[b->nrows] = b->borrowed[b->nrows] ? it->args :
+	    action_codec_encode(a);
 	b->rows[b->nrows] = (struct store_row){ a->seq,
 	    model_action_info(a->type)->name, b->args[b->nrows], a->at.mono_ms,
 	    a->at.wall_ms, r->origin, r->ext_id, false };
@@ -633,8 +637,11 @@ session_batch_item(struct session *s, struct session_pending *b,
 static void
 session_pending_free(struct session_pending *b)
 {
-	for (size_t i = 0; i < b->nrows; i++)
-		free(b->args[i]);
+	for (size_t i = 0; i < b->nrows; i++) {
+		if (!b->borrowed[i])
+			free(b->args[i]);
+	}
+	free(b->borrowed);
 	free(b->group_of);
 	free(b->primary);
 	free(b->args);
@@ -685,6 +692,7 @@ session_batch_prepare(struct session *s, struct session_item *items, size_t n,
 	b->first_seq = s->last_seq;
 	b->rows = session_xalloc(NULL, n * sizeof *b->rows);
 	b->args = session_xalloc(NULL, n * sizeof *b->args);
+	b->borrowed = session_xalloc(NULL, n * sizeof *b->borrowed);
 	/* Never reallocated: rows point into the records. */
 	b->records = session_xalloc(NULL, n * sizeof *b->records);
 	session_batch_groups(b, items, n);

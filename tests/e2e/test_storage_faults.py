@@ -159,13 +159,14 @@ def countdown_runs(c):
 
 
 def quit_chair(c):
-    """q (and y: a countdown runs); wait for podium to exit."""
+    """q (and y: a countdown runs); podium must exit 0."""
     c.keys("q")
     wait_until(lambda: "Quit anyway" in c.screen() or
                "[podium exited" in c.screen(), 20, "the quit question")
     if "Quit anyway" in c.screen():
         c.keys("y")
-    c.wait_for("[podium exited", 30)
+    s = c.wait_for("[podium exited", 30)
+    check("[podium exited 0]" in s, "podium quit cleanly:\n" + s)
 
 
 def slow_disk(wd, consoles):
