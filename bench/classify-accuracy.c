@@ -11,9 +11,9 @@
  * "lang","text"}, like sample-data/questions.jsonl; floor requests and
  * unlabelled lines are skipped and counted). Every question is classified
  * once; each set, and all sets together when there are several, gets its
- * accuracy per language and per theme, its confusion matrix and the list
- * of its misses (expected -> suggested, how many), and with --errors the
- * questions missed. Then every question is timed on its own for the cost
+ * accuracy per language and per theme, its confusion matrix, the list
+ * of its misses (expected -> suggested, how many) and how often answers
+ * are right at each confidence, and with --errors the questions missed. Then every question is timed on its own for the cost
  * of one question (median and tail), unless --no-speed.
  *
  * With --loso (leave one set out) the scoring constants are tuned on all

@@ -6,32 +6,35 @@
  * (classify_normalise), splits it into words, drops small words inside
  * phrases ("lack of funds", "demande d'assistance") and stems each word
  * for the keyword's language (plural, feminine and verb endings, the
- * Arabic article). The first word of each keyword goes into a byte trie;
- * its other words stay with the keyword, to be checked against the words
- * that follow in the question. Keywords that come out the same within a
- * theme are merged, remembering every language that gave them. Each
- * keyword then gets a weight: one that also fires inside other real
- * themes' keywords and titles (fund in "regional fund", "use of funds")
- * tells less, and a phrase tells more. Themes whose keywords fire in the event's
- * own title are its topic (funding, for "Financing Victim Assistance").
+ * Arabic article and a final hamza). The first word of each keyword goes
+ * into a byte trie; its other words stay with the keyword, to be checked
+ * against the words that follow in the question. Keywords that come out
+ * the same within a theme are merged, remembering every language that
+ * gave them. Each keyword then gets a weight: one that also fires inside
+ * other real themes' one-word keywords and titles ("invest" in "investing
+ * funds") tells less, and a phrase tells more. Themes whose keywords fire
+ * in the event's own title are its topic (funding, for "Financing Victim
+ * Assistance").
  *
  * classify_text() normalises the question into a buffer on the stack,
- * noting which sentences end in a question mark, cuts it into words and
- * walks each word down the trie: a keyword stem
- * matches a word that starts with it (financ meets financement and
+ * noting which sentences end in a question mark and where punctuation
+ * stood, cuts it into words and walks each word down the trie: a keyword
+ * stem matches a word that starts with it (financ meets financement and
  * financing); a short stem (csr, odd, age) must be the whole word, give
- * or take a plural or -ed, -ing ending. Arabic words are also tried without their
- * leading conjunction, preposition, article or present-tense prefix
- * (والتمويل, للتمويل, نبدأ). Where another theme's phrase spans a word, or
- * another theme's longer keyword matches it, the shorter keyword does not
- * count there. Each theme adds up the weights of its keywords found --
- * less for another language's than the question's, less for the event's
- * topic, half for "other", whose greetings and thanks open many real
- * questions; where a question follows a preamble, more for what the
- * sentence asked says and less for greetings before it -- and the best
- * theme wins if it scored enough; else "other".
- * The confidence grows with the margin over the runner-up and with the
- * best score.
+ * or take a plural or -ed, -ing ending. Arabic words are also tried
+ * without their leading conjunction, preposition, article or (future)
+ * present-tense prefix (والتمويل, للتمويل, نبدأ, سنبدأ). Where another
+ * theme's phrase spans a word, or another theme's longer keyword matches
+ * it, the shorter keyword does not count there; keywords of one theme on
+ * neighbouring words name one thing and count once, unless "and", "or"
+ * or punctuation keeps them apart. Each theme adds up the weights of its
+ * keywords found -- less for another language's than the question's,
+ * less for the event's topic, half for "other", whose greetings and
+ * thanks open many real questions; where a question follows a preamble,
+ * more for what the sentence asked says and less for greetings before it
+ * -- and the best theme wins if it scored enough; else "other". The
+ * confidence grows with the margin over the runner-up and with the best
+ * score.
  *
  * Nothing is allocated per question; see docs/CLASSIFIER.md for the
  * measured accuracy and speed and the reasons behind each rule.
