@@ -237,12 +237,16 @@ struct model_action {
 	enum model_action_type type;
 	int64_t seq;           /* journal sequence number; ids of new entities */
 	struct model_time at;  /* when it happened */
-	int64_t target;        /* speaker or question id the action is about */
-	int delta;             /* seconds for ADD_TIME, -1 up / +1 down for MOVE */
-	enum model_question_status status; /* for QUESTION_STATUS */
-	union {  /* which one the type says: a session keeps 100,000 actions */
+	/* Which member holds depends on the type: a session keeps 100,000. */
+	union {
 		struct model_speaker_args speaker;    /* SPEAKER_ADD */
-		struct model_question_args question;  /* QUESTION_ADD, _THEME */
+		struct model_question_args question;  /* QUESTION_ADD */
+		struct {                              /* every other type */
+			int64_t target;  /* speaker or question id it is about */
+			int delta;       /* seconds for ADD_TIME, -1/+1 for MOVE */
+			enum model_question_status status; /* QUESTION_STATUS */
+			const char *theme;                 /* QUESTION_THEME */
+		};
 	};
 };
 

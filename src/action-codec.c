@@ -75,7 +75,7 @@ action_codec_encode(const struct model_action *a)
 		break;
 	case MODEL_ACTION_QUESTION_THEME:
 		json_object_set_new(o, "question", json_integer(a->target));
-		action_codec_set_opt(o, "theme", a->question.theme);
+		action_codec_set_opt(o, "theme", a->theme);
 		break;
 	case MODEL_ACTION_QUESTION_VOTE:
 		json_object_set_new(o, "question", json_integer(a->target));
@@ -507,8 +507,9 @@ action_codec_own(struct action_record *r, const char *ext_id,
 		strs[n++] = &sp->name;
 		strs[n++] = &sp->org;
 		strs[n++] = &sp->lang;
-	} else if (r->action.type == MODEL_ACTION_QUESTION_ADD ||
-	    r->action.type == MODEL_ACTION_QUESTION_THEME) {
+	} else if (r->action.type == MODEL_ACTION_QUESTION_THEME) {
+		strs[n++] = &r->action.theme;
+	} else if (r->action.type == MODEL_ACTION_QUESTION_ADD) {
 		shared = ext_id != NULL && q->ext_id != NULL &&
 		    strcmp(ext_id, q->ext_id) == 0;
 		if (!shared)
@@ -647,7 +648,7 @@ action_codec_decode_args(const struct store_row *row,
 			out->action.status = (enum model_question_status)status;
 		}
 		if (out->action.type == MODEL_ACTION_QUESTION_THEME &&
-		    !action_codec_str(o, KEY_THEME, &out->action.question.theme)) {
+		    !action_codec_str(o, KEY_THEME, &out->action.theme)) {
 			bad = "theme missing";
 			goto fail;
 		}

@@ -594,7 +594,7 @@ app_theme_apply(struct app *app, int theme)
 	memset(&a, 0, sizeof a);
 	a.type = MODEL_ACTION_QUESTION_THEME;
 	a.target = q->id;
-	a.question.theme = th->key;
+	a.theme = th->key;
 	app_act(app, &a, done);
 }
 

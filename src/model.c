@@ -852,11 +852,11 @@ model_do_question_theme(struct model *m, const struct model_action *a,
 	if (i < 0)
 		return model_refuse(err, errsz, "no question with id %lld",
 		    (long long)a->target);
-	if (a->question.theme == NULL || !model_theme_known(m, a->question.theme))
+	if (a->theme == NULL || !model_theme_known(m, a->theme))
 		return model_refuse(err, errsz, "unknown theme '%.40s'",
-		    a->question.theme != NULL ? a->question.theme : "");
+		    a->theme != NULL ? a->theme : "");
 	q = &m->questions[i];
-	q->theme = model_theme_key(m, a->question.theme);
+	q->theme = model_theme_key(m, a->theme);
 	q->theme_auto = false;
 	model_question_changed(m, q->id);
 	return true;

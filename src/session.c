@@ -508,8 +508,9 @@ session_action_utf8(const struct model_action *a)
 		strs[0] = a->speaker.name;
 		strs[1] = a->speaker.org;
 		strs[2] = a->speaker.lang;
-	} else if (a->type == MODEL_ACTION_QUESTION_ADD ||
-	    a->type == MODEL_ACTION_QUESTION_THEME) {
+	} else if (a->type == MODEL_ACTION_QUESTION_THEME) {
+		strs[0] = a->theme;
+	} else if (a->type == MODEL_ACTION_QUESTION_ADD) {
 		const struct model_question_args *q = &a->question;
 		const char *qs[7] = { q->ext_id, q->text, q->from, q->org,
 			q->country, q->lang, q->theme };

@@ -633,8 +633,8 @@ random_action(void)
 	    fx.m->questions[rnd((uint32_t)fx.m->nquestions)].id : 1;
 
 	memset(&a, 0, sizeof a);
-	a.target = target;
 	if (r < 30 || fx.m->nquestions == 0) {
+		/* A question's arguments share their memory with target. */
 		a.type = MODEL_ACTION_QUESTION_ADD;
 		a.question.theme = keys[rnd(5)];
 		a.question.lang = langs[rnd(5)];
@@ -645,11 +645,13 @@ random_action(void)
 		a.status = (enum model_question_status)(1 + rnd(4));
 	} else if (r < 94) {
 		a.type = MODEL_ACTION_QUESTION_THEME;
-		a.question.theme = keys[rnd(4)];
+		a.theme = keys[rnd(4)];
 	} else {
 		a.type = rnd(3) == 0 ? MODEL_ACTION_SEGMENT_PREV :
 		    MODEL_ACTION_SEGMENT_NEXT;
 	}
+	if (a.type != MODEL_ACTION_QUESTION_ADD)
+		a.target = target;
 	apply_logged(&a);
 }
 
