@@ -10,6 +10,12 @@
  *   hold:    MIRRORS raw mirror connections kept open and drained for
  *            SECONDS (the chair's CPU is measured meanwhile); "ready" is
  *            printed once every snapshot has arrived.
+ *   snapshot: MIRRORS raw mirror connections opened at once to a chair
+ *            with a big journal; until every snapshot has its flush, one
+ *            vote for QUESTION at a time is sent over intake (the next
+ *            10 ms after the last ack; QUESTION 0: an intake hello, which
+ *            commits nothing): how long each snapshot took, and how long
+ *            the acks waited for the chair's loop meanwhile.
  * Prints one JSON object. In latency mode, for each vote:
  *   send_to_ack        request written -> ack line read
  *   ack_to_first       ack read -> first mirror has the flush (may be < 0:
@@ -45,6 +51,7 @@ struct peer {
 	long change_bytes;   /* row, undo and flush bytes after the snapshot */
 	long clock_bytes;    /* heartbeat clock lines */
 	long clock_lines;
+	long snapshot_bytes; /* up to and with the first flush */
 	bool intake;
 };
 
@@ -134,6 +141,8 @@ peer_line(struct peer *p, const char *line, size_t n, double t)
 	}
 	if (p->flushes > 0)
 		p->change_bytes += (long)n;
+	else
+		p->snapshot_bytes += (long)n;
 	if (n >= 12 && memcmp(line, "{\"t\":\"flush\"", 12) == 0) {
 		p->flushes++;
 		p->last_flush = t;
@@ -305,6 +314,84 @@ run_latency(const char *intake, const char *mirror, int nm, long count,
 	return 0;
 }
 
+/* The snapshot mode. */
+static int
+run_snapshot(const char *intake, const char *mirror, int nm, long question)
+{
+	static const char hello[] = "{\"type\":\"hello\",\"version\":1}\n";
+	struct peer *peers = calloc((size_t)nm + 1, sizeof *peers);
+	struct pollfd *pfd = calloc((size_t)nm + 1, sizeof *pfd);
+	double *done_s = calloc((size_t)nm + 1, sizeof *done_s);
+	size_t acap = 1024;
+	double *ack = malloc(sizeof(double) * acap);
+	long nack = 0, sent = 0;
+	double t0, sent_at = 0, first = 1e9, last = 0;
+	char req[128];
+	int reqlen, left = nm;
+
+	if (peers == NULL || pfd == NULL || done_s == NULL || ack == NULL)
+		abort();
+	peers[0].fd = connect_unix(intake);
+	peers[0].intake = true;
+	fcntl(peers[0].fd, F_SETFL, O_NONBLOCK);
+	pfd[0] = (struct pollfd){ peers[0].fd, POLLIN, 0 };
+	/* Question 0: a hello, answered without a commit (the loop alone). */
+	reqlen = question == 0 ?
+	    snprintf(req, sizeof req, "{\"type\":\"hello\",\"version\":1}\n") :
+	    snprintf(req, sizeof req, "{\"type\":\"vote\",\"question\":%ld}\n",
+	    question);
+	t0 = now_s();
+	for (int i = 1; i <= nm; i++) {
+		peers[i].fd = connect_unix(mirror);
+		write_all(peers[i].fd, hello, sizeof hello - 1);
+		fcntl(peers[i].fd, F_SETFL, O_NONBLOCK);
+		pfd[i] = (struct pollfd){ peers[i].fd, POLLIN, 0 };
+	}
+	/* Probe: one vote at a time, the next 10 ms after the last ack. */
+	while (left > 0 || sent > peers[0].acks) {
+		double t = now_s();
+
+		if (t - t0 > 600) {
+			fprintf(stderr, "mirror-load: snapshots not complete after "
+			    "600 s\n");
+			return 1;
+		}
+		if (sent == peers[0].acks && left > 0 &&
+		    (sent == 0 || t - peers[0].last_ack >= 0.010)) {
+			sent_at = now_s();
+			write_all(peers[0].fd, req, (size_t)reqlen);
+			sent++;
+		}
+		poll_once(peers, pfd, nm + 1, 2);
+		if (sent > 0 && peers[0].acks == sent && sent > nack) {
+			if ((size_t)nack == acap) {
+				acap *= 2;
+				ack = xrealloc(ack, sizeof(double) * acap);
+			}
+			ack[nack++] = (peers[0].last_ack - sent_at) * 1000;
+		}
+		for (int i = 1; i <= nm; i++) {
+			if (done_s[i] == 0 && peers[i].flushes >= 1) {
+				done_s[i] = peers[i].last_flush - t0;
+				left--;
+				if (done_s[i] < first)
+					first = done_s[i];
+				if (done_s[i] > last)
+					last = done_s[i];
+				/* Stop reading it: what follows is not the snapshot. */
+				close(peers[i].fd);
+				pfd[i].fd = -1;
+			}
+		}
+	}
+	printf("{\"mode\":\"snapshot\",\"mirrors\":%d,\"first_s\":%.3f,"
+	    "\"last_s\":%.3f,\"bytes\":%ld,\"probes\":%ld,", nm, first, last,
+	    peers[1].snapshot_bytes, nack);
+	print_stats("ack", ack, nack, true);
+	printf("}\n");
+	return 0;
+}
+
 /* The hold mode. */
 static int
 run_hold(const char *mirror, int nm, double seconds)
@@ -347,6 +434,13 @@ main(int argc, char **argv)
 		return run_latency(argv[2], argv[3], nm, atol(argv[5]),
 		    atol(argv[6]));
 	}
+	if (argc == 6 && strcmp(argv[1], "snapshot") == 0) {
+		int nm = atoi(argv[4]);
+
+		if (nm < 1 || nm > MIRROR_LOAD_MAX)
+			return 2;
+		return run_snapshot(argv[2], argv[3], nm, atol(argv[5]));
+	}
 	if (argc == 5 && strcmp(argv[1], "hold") == 0) {
 		int nm = atoi(argv[3]);
 
@@ -356,6 +450,8 @@ main(int argc, char **argv)
 	}
 	fprintf(stderr, "usage: mirror-load latency INTAKE_SOCK MIRROR_SOCK "
 	    "MIRRORS COUNT QUESTION_ID\n"
+	    "       mirror-load snapshot INTAKE_SOCK MIRROR_SOCK MIRRORS "
+	    "QUESTION_ID\n"
 	    "       mirror-load hold MIRROR_SOCK MIRRORS SECONDS\n");
 	return 2;
 }

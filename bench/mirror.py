@@ -19,12 +19,17 @@ holds raw mirror connections to DB.mirror.sock and an intake connection:
  3. CPU: a second chair with a countdown running; utime+stime of the
     podium process from /proc over WINDOW seconds with no mirror, then
     with 200 mirrors connected (mirror-load hold);
- 4. snapshots: BIG questions imported (`podium import`), then 1 and 4
-    mirrors connect to a chair on that database at once while an intake
-    question is sent: how long the snapshots take, how long the ack
-    waited (the chair's loop builds snapshots), the chair's peak RSS.
+ 4. snapshots: BIG questions imported (`podium import`); a chair on a
+    copy, countdown running; 1, then 10 mirrors connect at once
+    (mirror-load snapshot) while intake hellos (answered by the chair's
+    loop, nothing to commit) go back and forth one at a time: how long
+    the snapshots take, the hellos' round trips (the loop's stalls)
+    against 2 s of the same before, the chair's CPU and its VmRSS
+    sampled every 10 ms.
 
 Usage: bench/mirror.py [--quick] [--podium PATH] [--load PATH] [--json FILE]
+                       [--phases latency,bytes,cpu,snapshot]
+                       [--big N] [--big-db FILE]
 """
 import argparse
 import json
@@ -143,57 +148,86 @@ def bytes_per_update(bench, chair, question):
     return out
 
 
-def snapshot(bench, src, tag, mirrors):
-    """Figure: mirrors connecting to a chair whose journal is big.
+def rss_kb(pid):
+    """VmRSS of pid in kB (0 once it is gone)."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
-    The chair builds each snapshot on its loop; meanwhile one intake
-    question is sent, and its ack shows how long the loop was held.
+
+def loop_probe(intake, seconds):
+    """Intake hellos (answered by the loop, nothing committed), one at a
+    time, 10 ms apart, for seconds: their round trips (median, p99, max)."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(intake)
+    f = s.makefile("rb")
+    out = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        t = time.monotonic()
+        s.sendall(b'{"type":"hello","version":1}\n')
+        if not f.readline().startswith(b'{"ok":true'):
+            die("the intake hello was refused")
+        out.append((time.monotonic() - t) * 1000)
+        time.sleep(0.01)
+    s.close()
+    return {"n": len(out), "median_ms": podbench.median(out),
+            "p99_ms": podbench.pct(out, 99), "max_ms": max(out)}
+
+
+def snapshot(bench, args, src, tag, mirrors):
+    """Figure: mirrors connecting at once to a chair whose journal is big.
+
+    A countdown runs; mirror-load opens the mirrors and, until every
+    snapshot has its flush, sends one intake hello at a time: the round
+    trips say how long the chair's loop was held (compared with 2 s of
+    the same before). VmRSS is sampled every 10 ms.
     """
     db = bench.path("snapshot-%s-%d.db" % (tag, mirrors))
     podbench.copy_db(src, db)
     chair = bench.chair(db, timeout=120)
-    before = podbench.proc_sample(chair.pid)
-    done = [None] * mirrors
-    size = [0] * mirrors
-    ack = {}
+    chair.keys("]")
+    wait_state(bench, db, lambda s: s.get("speaker") is not None,
+               "a current speaker", timeout=60)
+    chair.keys("Space")
+    wait_state(bench, db, lambda s: s["speaker"]["running"],
+               "the countdown to run", timeout=60)
+    time.sleep(1.0)
+    idle = loop_probe(chair.intake, 2.0)
+    before = rss_kb(chair.pid)
+    peak = [before]
+    stop = threading.Event()
 
-    def one(i, t0):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.connect(chair.mirror)
-        s.sendall(b'{"type":"hello","version":1}\n')
-        f = s.makefile("rb")
-        while True:
-            line = f.readline()
-            if not line:
-                die("the chair closed a mirror during its snapshot")
-            size[i] += len(line)
-            if line.startswith(b'{"t":"flush"'):
-                break
-        done[i] = time.monotonic() - t0
-        s.close()
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss_kb(chair.pid))
+            time.sleep(0.01)
 
-    def intake(t0):
-        time.sleep(0.02)
-        t = time.monotonic()
-        r = podbench.intake_request(chair.intake, json.dumps({
-            "type": "question", "text": "Sent while mirrors connect?"}))
-        if not r.get("ok"):
-            die("intake during snapshots refused: %r" % r)
-        ack["ms"] = (time.monotonic() - t) * 1000
-
-    t0 = time.monotonic()
-    threads = [threading.Thread(target=one, args=(i, t0))
-               for i in range(mirrors)]
-    threads.append(threading.Thread(target=intake, args=(t0,)))
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    after = podbench.proc_sample(chair.pid)
+    sampler = threading.Thread(target=sample)
+    cpu0 = podbench.proc_sample(chair.pid)
+    sampler.start()
+    p = subprocess.run([args.load, "snapshot", chair.intake, chair.mirror,
+                        str(mirrors), "0"],
+                       capture_output=True, text=True, timeout=900)
+    cpu1 = podbench.proc_sample(chair.pid)
+    stop.set()
+    sampler.join()
+    if p.returncode != 0:
+        die("mirror-load snapshot: %s %s" % (p.stdout, p.stderr))
+    r = json.loads(p.stdout)
+    r["cpu_s"] = podbench.cpu_between(cpu0, cpu1)["run_s"]
+    r["idle_ack"] = idle
+    time.sleep(2.0)
+    r["rss_before_kb"], r["rss_peak_kb"] = before, peak[0]
+    r["rss_after_kb"] = rss_kb(chair.pid)
+    chair.keys("Space")  # paused: q then quits without asking
     chair.quit(timeout=60)
-    return {"mirrors": mirrors, "bytes": size[0], "last_s": max(done),
-            "first_s": min(done), "ack_ms": ack["ms"],
-            "hwm_before_kb": before["VmHWM"], "hwm_after_kb": after["VmHWM"]}
+    return r
 
 
 def cpu_window(pid, seconds):
@@ -239,6 +273,8 @@ def summarize(r, args):
     """The rows of the table."""
     rows = []
     for key, n, target in (("one", 1, 1.0), ("many", args.mirrors, 10.0)):
+        if key not in r:
+            continue
         v = r[key]
         who = "the mirror" if n == 1 else "the last of %d mirrors" % n
         rows.append(("vote ack -> %s has the flush (n=%d)" % (who, v["count"]),
@@ -261,25 +297,41 @@ def summarize(r, args):
                          "median %s, min %s" % (
                              ms(v["ack_to_first"]["median_ms"]),
                              ms(v["ack_to_first"]["min_ms"])), "-", "-"))
-    for what, size, kinds in r["bytes"]:
+    for what, size, kinds in r.get("bytes", ()):
         rows.append(("bytes per update: %s" % what,
                      "%d B (%s)" % (size, kinds), "-", "-"))
-    c = r["cpu"]
+    c = r.get("cpu", {})
     for key, what in (("none", "no mirror"),
                       ("mirrors", "%d mirrors" % args.mirrors)):
+        if key not in c:
+            continue
         v = c[key]
         rows.append(("chair CPU, countdown running, %s, %d s" % (
             what, args.window),
             "%.3f%% of a core (%.3f s on CPU; utime+stime %d ticks)" % (
                 v["pct"], v["run_s"], v["ticks"]), "-", "-"))
-    for v in r["snapshot"]:
-        rows.append(("%d mirror%s connecting, %d questions stored" % (
-            v["mirrors"], "" if v["mirrors"] == 1 else "s at once", args.big),
-            "snapshot %.1f MB each; last complete after %.2f s; an intake "
-            "ack meanwhile took %s; chair VmHWM %.0f -> %.0f MB" % (
-                v["bytes"] / 1e6, v["last_s"], ms(v["ack_ms"]),
-                v["hwm_before_kb"] / 1024, v["hwm_after_kb"] / 1024),
-            "-", "-"))
+    for v in r.get("snapshot", ()):
+        what = "%d mirror%s connecting, %d questions stored" % (
+            v["mirrors"], "" if v["mirrors"] == 1 else "s at once", args.big)
+        rows.append((what, "snapshot %.1f MB each; first complete after "
+                     "%.2f s, last after %.2f s; chair on CPU %.2f s" % (
+                         v["bytes"] / 1e6, v["first_s"], v["last_s"],
+                         v["cpu_s"]), "-", "-"))
+        rows.append(("  intake hello round trips meanwhile (n=%d)" %
+                     v["probes"], "median %s, p99 %s, max %s" % (
+                         ms(v["ack"]["median_ms"]), ms(v["ack"]["p99_ms"]),
+                         ms(v["ack"]["max_ms"])), "-", "-"))
+        c = v["idle_ack"]
+        rows.append(("  the same for 2 s before, no mirror (n=%d)" % c["n"],
+                     "median %s, p99 %s, max %s" % (
+                         ms(c["median_ms"]), ms(c["p99_ms"]),
+                         ms(c["max_ms"])), "-", "-"))
+        rows.append(("  chair VmRSS before / peak / 2 s after",
+                     "%.1f / %.1f / %.1f MB" % (
+                         v["rss_before_kb"] / 1024, v["rss_peak_kb"] / 1024,
+                         v["rss_after_kb"] / 1024), "-", "-"))
+    if "hold" not in c:
+        return rows
     h = c["hold"]
     rows.append(("  stream to each idle mirror",
                  "%.1f B/s (%.1f clock lines in %.0f s)" % (
@@ -302,13 +354,21 @@ def main():
     ap.add_argument("--json", help="also write every figure to this file")
     ap.add_argument("--keep", action="store_true",
                     help="keep the scratch directory")
+    ap.add_argument("--phases", default="latency,bytes,cpu,snapshot",
+                    help="which phases to run (comma-separated)")
+    ap.add_argument("--big-db", help="phase 4 on a copy of this closed "
+                    "database of --big questions instead of importing them")
+    ap.add_argument("--big", type=int, help="questions to import for "
+                    "phase 4 (100,000; --quick 5,000)")
     args = ap.parse_args()
     if args.quick:
         args.n_one, args.n_many, args.window = 300, 100, 10
-        args.big, args.snap_mirrors = 5000, 4
+        big, args.snap_mirrors = 5000, 10
     else:
         args.n_one, args.n_many, args.window = 3000, 1000, 60
-        args.big, args.snap_mirrors = 100000, 4
+        big, args.snap_mirrors = 100000, 10
+    args.big = args.big or big
+    phases = set(args.phases.split(","))
     if not os.access(args.load, os.X_OK):
         die("no mirror-load at %s (give --load or $MIRROR_LOAD)" % args.load)
 
@@ -319,19 +379,28 @@ def main():
     print("scratch directory: %s\n" % bench.dir)
     r = {}
     try:
-        chair = bench.chair(bench.path("latency.db"))
-        q = podbench.intake_request(chair.intake, json.dumps({
-            "type": "question", "text": "Which question gets the votes?"}))
-        if not q.get("ok"):
-            die("the seed question was refused: %r" % q)
-        r["one"] = latency(args, chair, 1, args.n_one, q["id"])
-        r["many"] = latency(args, chair, args.mirrors, args.n_many, q["id"])
-        r["bytes"] = bytes_per_update(bench, chair, q["id"])
-        chair.quit()
-        r["cpu"] = cpu_figures(bench, args)
-        big, _ = podbench.import_db(bench, args.big)
-        r["snapshot"] = [snapshot(bench, big, "big", n)
-                         for n in (1, args.snap_mirrors)]
+        if phases & {"latency", "bytes"}:
+            chair = bench.chair(bench.path("latency.db"))
+            q = podbench.intake_request(chair.intake, json.dumps({
+                "type": "question", "text": "Which question gets the votes?"}))
+            if not q.get("ok"):
+                die("the seed question was refused: %r" % q)
+            if "latency" in phases:
+                r["one"] = latency(args, chair, 1, args.n_one, q["id"])
+                r["many"] = latency(args, chair, args.mirrors, args.n_many,
+                                    q["id"])
+            if "bytes" in phases:
+                r["bytes"] = bytes_per_update(bench, chair, q["id"])
+            chair.quit()
+        if "cpu" in phases:
+            r["cpu"] = cpu_figures(bench, args)
+        if "snapshot" in phases:
+            if args.big_db:
+                big = args.big_db
+            else:
+                big, _ = podbench.import_db(bench, args.big)
+            r["snapshot"] = [snapshot(bench, args, big, "big", n)
+                             for n in (1, args.snap_mirrors)]
     finally:
         bench.close(args.keep)
     podbench.table(summarize(r, args))
