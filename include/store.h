@@ -113,6 +113,13 @@ enum store_fault store_fault(const struct store *s);
  */
 int store_check_log(struct store *s, char **cause);
 
+/*
+ * Whether the store takes a write now, after a failure: one small durable
+ * write (meta 'store.write_checked' = the time) that waits for no other
+ * process's lock. 0, or -1 with *cause (and store_fault()).
+ */
+int store_probe(struct store *s, char **cause);
+
 /* Mark a row undone, durably; 0 or -1 with *cause. */
 int store_set_undone(struct store *s, int64_t seq, bool undone, char **cause);
 

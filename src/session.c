@@ -414,12 +414,10 @@ session_save_failed(struct session *s, const char *cause, enum store_fault f)
 static bool
 session_probe(struct session *s)
 {
-	char *cause = NULL, now[32];
+	char *cause = NULL;
 	enum store_fault f;
 
-	snprintf(now, sizeof now, "%lld", (long long)clock_raw_wall());
-	if (store_meta_set(s->store, (const char *[]){ "store.write_checked_ms" },
-	    (const char *[]){ now }, 1, &cause) == 0) {
+	if (store_probe(s->store, &cause) == 0) {
 		s->save_error[0] = '\0';
 		return true;
 	}

@@ -46,6 +46,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -1438,6 +1439,23 @@ store_append(struct store *s, const struct store_row *rows, size_t n,
 fail:
 	store_rollback(s);
 	return -1;
+}
+
+/* One small write that waits for no lock; see store.h. */
+int
+store_probe(struct store *s, char **cause)
+{
+	char now[32];
+	const char *key = "store.write_checked";
+	const char *value = now;
+	int rc;
+
+	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+	/* A lock held elsewhere must not stall the console for seconds. */
+	sqlite3_busy_timeout(s->db, 0);
+	rc = store_meta_set(s, &key, &value, 1, cause);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	return rc;
 }
 
 /* Mark one row undone (or not), durably. */

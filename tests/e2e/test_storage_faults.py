@@ -24,6 +24,9 @@ database with `podium state`, `podium verify` and (read-only) sqlite3:
     (a read-only remount is refused while files are open for writing).
 Cases 3 and 4 need mount(2) (root with CAP_SYS_ADMIN); without it they
 are skipped and the test exits 77 (meson: SKIP) after 1 and 2 passed.
+
+`--rounds N` (the longer run of docs/RELIABILITY.md) repeats cases 2, 3
+and 4 N times, each on a fresh database, and prints the tally.
 """
 import json
 import os
@@ -32,12 +35,16 @@ import signal
 import socket
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 
 from podiumtest import Console, check, fail, main, run, state, wait_until
 
 DELAY_MS = 1500
+
+# What every case saw: acknowledged, refused, lost (must stay 0), logs removed.
+TALLY = {"acked": 0, "refused": 0, "lost": 0, "logs_removed": 0}
 
 
 class Intake:
@@ -234,9 +241,9 @@ def slow_disk(wd, consoles):
     quit_chair(c)
 
 
-def wal_removed(wd, consoles):
+def wal_removed(wd, consoles, n=0):
     """2: the log removed while idle and while questions come; kill -9."""
-    db = os.path.join(wd.path, "wal.db")
+    db = os.path.join(wd.path, "wal-%d.db" % n)
     c = start_chair(db, consoles)
     q = Intake(db)
     acked = {}
@@ -249,6 +256,7 @@ def wal_removed(wd, consoles):
     for i in range(5):
         ask("idle-%d" % i)
     os.unlink(db + "-wal")
+    TALLY["logs_removed"] += 1
     # Idle: the console notices within a second and copies it back.
     wait_until(lambda: not os.path.exists(db + "-shm"), 20,
                "the log copied back and a new one begun")
@@ -272,12 +280,15 @@ def wal_removed(wd, consoles):
         ask("busy-%d" % i)
         if i in (5, 12) and os.path.exists(db + "-wal"):
             os.unlink(db + "-wal")
+            TALLY["logs_removed"] += 1
     stop.append(True)
     t.join(30)
     os.kill(c.pid(), signal.SIGKILL)
     c.wait_for("[podium exited", 20)
     ids = question_ids(db)
     lost = [k for k in acked if ids.get(k) != acked[k]]
+    TALLY["acked"] += len(acked)
+    TALLY["lost"] += len(lost)
     check(not lost, "acknowledged and lost after kill -9: %r" % lost[:10])
     verified(db)
     q.close()
@@ -344,9 +355,22 @@ def fault_case(db, c, make_fault, reason, banner):
     return acked, refused
 
 
-def disk_full(wd, consoles):
+def tally(db, acked, refused):
+    """Count a case's outcome; fail if an acknowledged one is not stored."""
+    ids = question_ids(db)
+    lost = [k for k, v in acked.items() if ids.get(k) != v]
+    TALLY["acked"] += len(acked)
+    TALLY["refused"] += len(refused)
+    TALLY["lost"] += len(lost)
+    check(not lost, "every acknowledged question stored; lost: %r of %r"
+          % (lost, ids))
+    check(not any(k in ids for k in refused), "no refused one stored")
+
+
+def disk_full(wd, consoles, n=0):
     """3: the database on a tiny tmpfs that fills up, then has room."""
-    mnt = os.path.join(wd.path, "tmpfs")
+    mnt = os.path.join(wd.path, "tmpfs-%d" % n)
+    os.makedirs(mnt, exist_ok=True)
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mnt],
                    check=True)
     try:
@@ -386,10 +410,7 @@ def disk_full(wd, consoles):
         c.keys("n")
         wait_until(lambda: state(db)["speaker"] is None, 20,
                    "n done once there is room")
-        ids = question_ids(db)
-        check(all(ids.get(k) == v for k, v in acked.items()),
-              "every acknowledged question stored: %r vs %r" % (acked, ids))
-        check(not any(k in ids for k in refused), "no refused one stored")
+        tally(db, acked, refused)
         rows = journal(db)
         check(len([x for x in rows if x[3] == "pre-0"]) == 1, "once each")
         verified(db)
@@ -398,10 +419,10 @@ def disk_full(wd, consoles):
         subprocess.run(["umount", "-l", mnt], capture_output=True)
 
 
-def read_only(wd, consoles):
+def read_only(wd, consoles, n=0):
     """4: the disk goes read-only under the console (ext4 error)."""
-    img = os.path.join(wd.path, "ext4.img")
-    mnt = os.path.join(wd.path, "ext4")
+    img = os.path.join(wd.path, "ext4-%d.img" % n)
+    mnt = os.path.join(wd.path, "ext4-%d" % n)
     os.makedirs(mnt, exist_ok=True)
     with open(img, "wb") as f:
         f.truncate(16 << 20)
@@ -435,12 +456,10 @@ def read_only(wd, consoles):
         subprocess.run(["umount", mnt], check=True)
         subprocess.run(["e2fsck", "-fy", dev], capture_output=True)
         subprocess.run(["mount", dev, mnt], check=True)
-        ids = question_ids(db)
-        check(all(ids.get(k) == v for k, v in acked.items()),
-              "every acknowledged question stored: %r vs %r" % (acked, ids))
-        check(not any(k in ids for k in refused), "no refused one stored")
+        tally(db, acked, refused)
         verified(db)
         subprocess.run(["umount", mnt], check=True)
+        os.unlink(img)
     finally:
         subprocess.run(["umount", "-l", mnt], capture_output=True)
         subprocess.run(["losetup", "-d", dev], capture_output=True)
@@ -456,17 +475,37 @@ def skip(consoles, why):
     raise SystemExit(77)
 
 
+def report(rounds):
+    """The tally, one line."""
+    print("storage faults: %d round(s); acknowledged %d, refused %d, lost %d;"
+          " write-ahead log removed %d times" % (
+              rounds, TALLY["acked"], TALLY["refused"], TALLY["lost"],
+              TALLY["logs_removed"]))
+
+
 def test(wd, consoles):
+    rounds = 1
+    if "--rounds" in sys.argv:
+        rounds = int(sys.argv[sys.argv.index("--rounds") + 1])
     slow_disk(wd, consoles)
-    wal_removed(wd, consoles)
-    if not can_mount(os.path.join(wd.path, "tmpfs")):
+    for n in range(rounds):
+        wal_removed(wd, consoles, n)
+        consoles.pop().close()
+    mount_ok = can_mount(os.path.join(wd.path, "tmpfs-probe"))
+    for n in range(rounds if mount_ok else 0):
+        disk_full(wd, consoles, n)
+        consoles.pop().close()
+        why = read_only(wd, consoles, n)
+        if why is not None:
+            report(n + 1)
+            skip(consoles, "read-only case: %s; the other cases passed"
+                 % why)
+        consoles.pop().close()
+    report(rounds)
+    if not mount_ok:
         skip(consoles, "cannot mount a tmpfs here (needs root with "
              "CAP_SYS_ADMIN): the disk-full and read-only cases did not "
              "run; the slow-disk and removed-log cases passed")
-    disk_full(wd, consoles)
-    why = read_only(wd, consoles)
-    if why is not None:
-        skip(consoles, "read-only case: %s; the other cases passed" % why)
 
 
 if __name__ == "__main__":

@@ -917,7 +917,30 @@ test_batch_refused(void **state)
 	assert_int_equal(s->njournal, njournal);
 	assert_int_equal(s->last_seq, last);
 	assert_int_equal(told, 0);
+	assert_non_null(strstr(s->save_error, "locked"));
+	assert_int_equal(s->save_fault, STORE_FAULT_BUSY);
+
+	/*
+	 * While saving fails, everything is refused at once: the check that
+	 * the lock is still held waits for nothing (the commit above waited
+	 * the 2 s busy timeout), and the model is not touched.
+	 */
+	questions(items, 2, ids, "new");
+	{
+		struct timespec a, b;
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		assert_null(session_batch_prepare(s, items, 2, "intake"));
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		assert_true(b.tv_sec - a.tv_sec < 2);
+	}
+	assert_false(items[0].ok);
+	assert_non_null(strstr(items[0].err, "not saved"));
+	assert_int_equal(s->model->nquestions, 1);
+	assert_false(session_maintain(s));   /* still locked: no change */
 	release_write_lock(lock);
+	assert_true(session_maintain(s));    /* writes work again */
+	assert_string_equal(s->save_error, "");
 
 	questions(items, 2, ids, "new");
 	assert_int_equal(session_do_batch(s, items, 2, "intake"), 2);
