@@ -20,16 +20,33 @@ struct action_record {
 	struct model_action action; /* its strings point into strings */
 	const char *ext_id;         /* the row's ext_id column, in strings */
 	const char *origin;         /* in strings */
-	char *strings;              /* owned block, NUL-separated */
+	char *strings;              /* block, NUL-separated: owned, or */
+	bool in_slab;               /* in a slab, which frees it */
 	bool undone;
 };
+
+/*
+ * Where records decoded in bulk (a journal loading) keep their strings:
+ * large chunks handed out in order and freed together, saving an
+ * allocation and its overhead per record.
+ */
+struct action_codec_slab;
+
+/* An empty slab. */
+struct action_codec_slab *action_codec_slab_create(void);
+
+/* Free a slab and every string in it; NULL is fine. */
+void action_codec_slab_destroy(struct action_codec_slab *slab);
 
 /* The arguments of an action as JSON object text (malloc'd). */
 char *action_codec_encode(const struct model_action *a);
 
-/* Decode a journal row; -1 with *cause if it is not a valid action. */
+/*
+ * Decode a journal row, its strings kept in slab (NULL: a block of the
+ * record's own); -1 with *cause if it is not a valid action.
+ */
 int action_codec_decode(const struct store_row *row, struct action_record *out,
-    char **cause);
+    struct action_codec_slab *slab, char **cause);
 
 /* Fill a record from an action and the row's ext_id, copying the strings. */
 void action_codec_copy(const struct model_action *a, const char *origin,

@@ -63,6 +63,7 @@ struct session {
 	bool created;           /* the database was new */
 	bool event_differs;     /* --event given and not the stored one */
 	struct action_record *journal;
+	struct action_codec_slab *slab; /* strings of the rows loaded */
 	size_t njournal;
 	size_t journal_cap;
 	int64_t last_seq;

@@ -486,14 +486,80 @@ action_codec_true(const struct action_codec_args *a, enum action_codec_key key)
 	return m != NULL && m->type == ACTION_CODEC_TRUE;
 }
 
+/* One chunk of a slab. */
+struct action_codec_chunk {
+	struct action_codec_chunk *next;
+	size_t used;
+	size_t cap;
+	char bytes[];
+};
+
+struct action_codec_slab {
+	struct action_codec_chunk *head;  /* the chunk handing out, or NULL */
+};
+
+/* Bytes of a slab's chunk: big enough that the per-chunk cost vanishes. */
+#define ACTION_CODEC_CHUNK (256 * 1024)
+
+/* An empty slab. */
+struct action_codec_slab *
+action_codec_slab_create(void)
+{
+	struct action_codec_slab *slab = calloc(1, sizeof *slab);
+
+	if (slab == NULL) {
+		fprintf(stderr, "podium: out of memory\n");
+		abort();
+	}
+	return slab;
+}
+
+/* Free a slab and every string in it. */
+void
+action_codec_slab_destroy(struct action_codec_slab *slab)
+{
+	struct action_codec_chunk *c, *next;
+
+	if (slab == NULL)
+		return;
+	for (c = slab->head; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(slab);
+}
+
+/* n bytes from the slab (strings: no alignment needed). */
+static char *
+action_codec_slab_take(struct action_codec_slab *slab, size_t n)
+{
+	struct action_codec_chunk *c = slab->head;
+
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = n > ACTION_CODEC_CHUNK ? n : ACTION_CODEC_CHUNK;
+
+		if ((c = malloc(sizeof *c + cap)) == NULL) {
+			fprintf(stderr, "podium: out of memory\n");
+			abort();
+		}
+		c->next = slab->head;
+		c->used = 0;
+		c->cap = cap;
+		slab->head = c;
+	}
+	c->used += n;
+	return c->bytes + c->used - n;
+}
+
 /*
  * Copy every string the action, the row's ext_id and its origin point to
- * into one block the record owns, and point them there. A question's ext_id is
+ * into one block (the record's own, or in slab when not NULL), and point
+ * them there. A question's ext_id is
  * most often the row's too: that one is kept once.
  */
 static void
 action_codec_own(struct action_record *r, const char *ext_id,
-    const char *origin)
+    const char *origin, struct action_codec_slab *slab)
 {
 	struct model_speaker_args *sp = &r->action.speaker;
 	struct model_question_args *q = &r->action.question;
@@ -524,7 +590,10 @@ action_codec_own(struct action_record *r, const char *ext_id,
 	for (size_t i = 0; i < n; i++)
 		total += *strs[i] != NULL ? strlen(*strs[i]) + 1 : 0;
 	r->strings = NULL;
-	if (total > 0 && (r->strings = malloc(total)) == NULL) {
+	r->in_slab = slab != NULL && total > 0;
+	if (r->in_slab)
+		r->strings = action_codec_slab_take(slab, total);
+	else if (total > 0 && (r->strings = malloc(total)) == NULL) {
 		fprintf(stderr, "podium: out of memory\n");
 		abort();
 	}
@@ -549,7 +618,7 @@ action_codec_own(struct action_record *r, const char *ext_id,
 static int
 action_codec_decode_args(const struct store_row *row,
     const struct action_codec_args *o, struct action_record *out,
-    char **cause)
+    struct action_codec_slab *slab, char **cause)
 {
 	long long v;
 	int type;
@@ -657,7 +726,7 @@ action_codec_decode_args(const struct store_row *row,
 		break;
 	}
 	/* The strings still point into o: copy them before it goes. */
-	action_codec_own(out, row->ext_id, row->origin);
+	action_codec_own(out, row->ext_id, row->origin, slab);
 	out->undone = row->undone;
 	return 0;
 
@@ -674,7 +743,7 @@ fail:
 /* Decode a journal row. */
 int
 action_codec_decode(const struct store_row *row, struct action_record *out,
-    char **cause)
+    struct action_codec_slab *slab, char **cause)
 {
 	struct action_codec_args args;
 	int rc;
@@ -689,7 +758,7 @@ action_codec_decode(const struct store_row *row, struct action_record *out,
 			abort();
 		return -1;
 	}
-	rc = action_codec_decode_args(row, &args, out, cause);
+	rc = action_codec_decode_args(row, &args, out, slab, cause);
 	if (args.buf != args.stack)
 		free(args.buf);
 	return rc;
@@ -702,14 +771,15 @@ action_codec_copy(const struct model_action *a, const char *origin,
 {
 	memset(out, 0, sizeof *out);
 	out->action = *a;
-	action_codec_own(out, ext_id, origin);
+	action_codec_own(out, ext_id, origin, NULL);
 }
 
 /* Free the strings a record owns (not the record itself). */
 void
 action_codec_finish(struct action_record *r)
 {
-	free(r->strings);
+	if (!r->in_slab)
+		free(r->strings);
 	r->strings = NULL;
 	r->ext_id = NULL;
 	r->origin = NULL;

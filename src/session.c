@@ -216,7 +216,7 @@ session_load_row(const struct store_row *row, void *arg)
 	struct session_load *l = arg;
 	struct action_record *r = session_journal_push(l->s);
 
-	if (action_codec_decode(row, r, &l->cause) != 0) {
+	if (action_codec_decode(row, r, l->s->slab, &l->cause) != 0) {
 		l->s->njournal--;
 		return -1;
 	}
@@ -282,6 +282,7 @@ session_open(struct session **out, const struct session_options *o,
 	char *text = NULL, *mode = NULL;
 
 	memset(s, 0, sizeof *s);
+	s->slab = action_codec_slab_create();
 	s->db_path = strdup(o->db_path);
 	s->writable = o->writable;
 	if (s->db_path == NULL)
@@ -385,6 +386,7 @@ session_close(struct session *s)
 	for (size_t i = 0; i < s->njournal; i++)
 		action_codec_finish(&s->journal[i]);
 	free(s->journal);
+	action_codec_slab_destroy(s->slab);
 	model_destroy(s->model);
 	event_destroy(s->event);
 	store_close(s->store);
@@ -843,6 +845,7 @@ session_open_replica(struct session **out, const char *event_text,
 	struct session *s = session_xalloc(NULL, sizeof *s);
 
 	memset(s, 0, sizeof *s);
+	s->slab = action_codec_slab_create();
 	s->db_path = strdup("(mirror)");
 	s->event = event_parse(event_text, strlen(event_text), cause);
 	if (s->db_path == NULL || s->event == NULL) {
@@ -864,7 +867,7 @@ session_replica_row(struct session *s, const struct store_row *row,
 {
 	struct action_record *r = session_journal_push(s);
 
-	if (action_codec_decode(row, r, cause) != 0) {
+	if (action_codec_decode(row, r, s->slab, cause) != 0) {
 		s->njournal--;
 		return -1;
 	}

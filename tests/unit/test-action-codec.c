@@ -27,7 +27,7 @@ decode(const char *kind, const char *args, struct action_record *r)
 	struct store_row row = { 7, kind, args, 100, 200, "intake", "x-1",
 		false };
 	char *cause = NULL;
-	int rc = action_codec_decode(&row, r, &cause);
+	int rc = action_codec_decode(&row, r, NULL, &cause);
 
 	if (rc != 0) {
 		assert_non_null(cause);
