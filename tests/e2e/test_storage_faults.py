@@ -483,24 +483,33 @@ def report(rounds):
               TALLY["logs_removed"]))
 
 
+def retire(consoles, closed):
+    """Close the last console; keep the object, so that its id() (part of
+    its tmux socket's name) is not reused by the next one."""
+    c = consoles.pop()
+    c.close()
+    closed.append(c)
+
+
 def test(wd, consoles):
+    closed = []
     rounds = 1
     if "--rounds" in sys.argv:
         rounds = int(sys.argv[sys.argv.index("--rounds") + 1])
     slow_disk(wd, consoles)
     for n in range(rounds):
         wal_removed(wd, consoles, n)
-        consoles.pop().close()
+        retire(consoles, closed)
     mount_ok = can_mount(os.path.join(wd.path, "tmpfs-probe"))
     for n in range(rounds if mount_ok else 0):
         disk_full(wd, consoles, n)
-        consoles.pop().close()
+        retire(consoles, closed)
         why = read_only(wd, consoles, n)
         if why is not None:
             report(n + 1)
             skip(consoles, "read-only case: %s; the other cases passed"
                  % why)
-        consoles.pop().close()
+        retire(consoles, closed)
     report(rounds)
     if not mount_ok:
         skip(consoles, "cannot mount a tmpfs here (needs root with "
