@@ -176,7 +176,8 @@ def signals(wd):
             rc = p.wait_exit(EXIT_S)
             took = time.monotonic() - t0
             name = how if isinstance(how, str) else how.name
-            check(rc is not None, "%s: exit within %.0f s" % (name, EXIT_S))
+            check(rc == 0, "%s: exit 0 within %.0f s, got %r" % (
+                name, EXIT_S, rc))
             tail = p.output_since(m)
             t = p.termios()
             check(t[3] & termios.ICANON and t[3] & termios.ECHO,
@@ -209,7 +210,7 @@ def mirror_signal(wd):
             mark = m.mark()
             os.kill(m.podium_pid(), signal.SIGTERM)
             rc = m.wait_exit(EXIT_S)
-            check(rc is not None, "mirror: exit on SIGTERM")
+            check(rc == 0, "mirror: exit 0 on SIGTERM, got %r" % rc)
             tail = m.output_since(mark)
             t = m.termios()
             check(t[3] & termios.ICANON and t[3] & termios.ECHO and

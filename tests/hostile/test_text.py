@@ -268,9 +268,9 @@ def test(wd, consoles):
 
     # ------------------------------------------------ the byte streams
     c.keys("q")
-    c.wait_for("[podium exited", 10)
+    c.wait_for("[podium exited 0]", 10)
     m.keys("q")
-    m.wait_for("[podium exited", 10)
+    m.wait_for("[podium exited 0]", 10)
     for path, what in ((chair_out, "the chair's terminal"),
                        (mirror_out, "the mirror's terminal")):
         data = open(path, "rb").read()
