@@ -217,7 +217,9 @@ def choose_key(rng, st):
                  ("-", 1.0), ("n", 0.6)]
     else:
         keys += [("n", 2.0)]
-    if seg is None or seg < 8:
+    if st.get("ended"):
+        keys.append(("[", 4.0))          # reopen the last segment
+    elif seg is None or seg < 8:
         keys.append(("]", 0.5 if seg is not None and seg >= 3 else 3.0))
     if seg is not None and seg > 3:
         keys.append(("[", 0.5))
@@ -243,13 +245,17 @@ class Chair:
 
     def run(self, console, db, ledger, stop):
         """Press keys until stop is set; keep the last clean reading."""
+        st = None
         try:
             while not stop.is_set():
-                self.record(db, ledger)
-                st, t = timed_state(db)
-                m = chair_marks(db)
-                if m == self.seen:
-                    self.ref = (st, t, m)
+                # podium state grows with the questions: read it before
+                # every third key only (and after a confirmed one).
+                changed = self.record(db, ledger)
+                if st is None or changed or self.rng.random() < 0.34:
+                    st, t = timed_state(db)
+                    m = chair_marks(db)
+                    if m == self.seen:
+                        self.ref = (st, t, m)
                 key = choose_key(self.rng, st)
                 console.tmux("send-keys", "-t", "t", key)
                 with ledger.lock:
