@@ -15,8 +15,8 @@ import threading
 import time
 
 from podiumtest import Console, check, main, run, state, wait_until
-from test_mirror import (HELLO, Raw, ask_some, last_seq, question_count,
-                         same_state)
+from test_mirror import (HELLO, Raw, ask_some, diff, last_seq,
+                         question_count, timeless)
 
 # Every chair key and the label of its command (src/command.c), which the
 # mirror names in its refusal.
@@ -30,9 +30,20 @@ QUESTION_KEYS = [k for k in CHAIR_KEYS if k[0] in "adoxt"]
 
 
 def unchanged(db, before, seq, what):
-    """The session is as before: same state and no new journal row."""
-    same_state(state(db), before, what)
+    """The session is as before: no new journal row, and the same state
+    but for what the running countdown did meanwhile (it only ran down:
+    however long the test took on a loaded machine)."""
     check(last_seq(db) == seq, "%s: a journal row was added" % what)
+    now, t_now = timeless(state(db))
+    then, t_then = timeless(before)
+    d = diff(now, then)
+    check(d is None, "%s: the state changed at %s" % (what, d))
+    check(("remaining_ms" in t_now) == ("remaining_ms" in t_then),
+          "%s: the countdown started or stopped" % what)
+    if "remaining_ms" in t_now:
+        check(t_now["remaining_ms"] <= t_then["remaining_ms"] + 100,
+              "%s: the countdown gained time (%d -> %d ms)" % (
+                  what, t_then["remaining_ms"], t_now["remaining_ms"]))
 
 
 def refused(m, keys):
