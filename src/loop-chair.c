@@ -55,6 +55,7 @@ struct loop_chair {
 	uv_signal_t sigterm;
 	uv_signal_t sighup;
 	uv_signal_t sigint;
+	uv_signal_t sigquit;  /* Ctrl-\ too must give the terminal back */
 	uv_timer_t timer;
 	uv_timer_t replay_timer;
 	uv_timer_t intake_draw;
@@ -328,6 +329,7 @@ loop_chair_run(struct app *app, int input_fd,
 	    (rc = loop_chair_signal(&l, &l.sigterm, SIGTERM)) != 0 ||
 	    (rc = loop_chair_signal(&l, &l.sighup, SIGHUP)) != 0 ||
 	    (rc = loop_chair_signal(&l, &l.sigint, SIGINT)) != 0 ||
+	    (rc = loop_chair_signal(&l, &l.sigquit, SIGQUIT)) != 0 ||
 	    (rc = uv_timer_init(&l.loop, &l.replay_timer)) != 0 ||
 	    (rc = uv_timer_init(&l.loop, &l.intake_draw)) != 0)
 		goto fail;

@@ -55,6 +55,7 @@ struct loop_mirror {
 	uv_signal_t sigterm;
 	uv_signal_t sighup;
 	uv_signal_t sigint;
+	uv_signal_t sigquit;
 	const struct loop_mirror_options *opt;
 	char *token;
 	char *sock_path;
@@ -506,8 +507,9 @@ loop_mirror_run(const struct loop_mirror_options *o, struct ui *ui,
     char **cause)
 {
 	struct loop_mirror l;
-	uv_signal_t *sigs[] = { &l.sigwinch, &l.sigterm, &l.sighup, &l.sigint };
-	const int signums[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT };
+	uv_signal_t *sigs[] = { &l.sigwinch, &l.sigterm, &l.sighup, &l.sigint,
+		&l.sigquit };
+	const int signums[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT };
 	int rc;
 
 	memset(&l, 0, sizeof l);

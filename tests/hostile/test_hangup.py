@@ -151,12 +151,14 @@ def tmux_kill(wd, consoles):
 
 
 def signals(wd):
-    """SIGTERM, SIGHUP, SIGINT and Ctrl-C give the terminal back."""
+    """SIGTERM, SIGHUP, SIGINT, SIGQUIT, Ctrl-C and Ctrl-\\ give the
+    terminal back."""
     rmcup, cnorm = H.tput("rmcup"), H.tput("cnorm")
     check(rmcup and cnorm, "terminfo has rmcup and cnorm")
     db = os.path.join(wd.path, "signals.db")
     figures = []
-    for how in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, "Ctrl-C"):
+    for how in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT,
+                signal.SIGQUIT, "Ctrl-C", "Ctrl-\\"):
         p = start_pty(wd, db)
         try:
             pid = p.podium_pid()
@@ -171,6 +173,8 @@ def signals(wd):
             t0 = time.monotonic()
             if how == "Ctrl-C":
                 p.send("\x03")
+            elif how == "Ctrl-\\":
+                p.send("\x1c")
             else:
                 os.kill(pid, how)
             rc = p.wait_exit(EXIT_S)
