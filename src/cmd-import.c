@@ -34,6 +34,11 @@
 #define CMD_IMPORT_MAPS_MAX 16
 #define CMD_IMPORT_WINDOW 256      /* requests in flight over the socket */
 #define CMD_IMPORT_BAD_SHOWN 20
+/*
+ * Requests one import may bring: each is held in memory until stored
+ * (about 1.6 kB), and the console keeps every question in memory too.
+ */
+#define CMD_IMPORT_ITEMS_MAX 200000
 
 static const char cmd_import_usage[] =
     "usage: podium import [OPTIONS] FILE.csv\n"
@@ -69,6 +74,7 @@ struct cmd_import {
 	size_t questions;
 	size_t floors;
 	size_t bad;
+	unsigned long too_many;   /* line of the row past the limit, or 0 */
 	bool progress;
 };
 
@@ -178,6 +184,11 @@ cmd_import_row(const struct import_row *row, void *arg)
 	struct cmd_import_item *it;
 	char id[200];
 
+	if (imp->nitems + (row->question != NULL && row->question[0] != '\0') +
+	    row->floor > CMD_IMPORT_ITEMS_MAX) {
+		imp->too_many = row->line;
+		return 1;
+	}
 	if (row->question != NULL && row->question[0] != '\0') {
 		cmd_import_ext_id(row, "q", id, sizeof id);
 		it = cmd_import_new(imp, INTAKE_QUESTION);
@@ -386,7 +397,13 @@ cmd_import(int argc, char **argv)
 	if (import_csv_read(in, fstat(fileno(in), &st) == 0 ?
 	    (size_t)st.st_size : 0, maps, nmaps, &cb, &cause) != 0) {
 		fclose(in);
-		rc = cli_fail(cause);
+		if (imp.too_many != 0)
+			rc = cli_error(CLI_FAIL, "%s has more than %d questions "
+			    "and floor requests (line %lu is past that); nothing "
+			    "was imported. Split the file and import the parts",
+			    argv[optind], CMD_IMPORT_ITEMS_MAX, imp.too_many);
+		else
+			rc = cli_fail(cause);
 		goto out;
 	}
 	fclose(in);

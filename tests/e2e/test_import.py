@@ -38,6 +38,19 @@ def test(wd, consoles):
     rc, _, err = run(["import", "--db", db2, "--skip-bad", bad])
     check(rc == 0 and len(state(db2)["questions"]) == 1, "--skip-bad: " + err)
 
+    # More than 200,000 requests in one file: refused before anything is
+    # stored, naming the line past the limit.
+    many = os.path.join(wd.path, "many.csv")
+    with open(many, "w") as f:
+        f.write("id,question\n")
+        for i in range(200001):
+            f.write("r%d,q%d\n" % (i, i))
+    db4 = os.path.join(wd.path, "many.db")
+    rc, _, err = run(["import", "--db", db4, many], timeout=120)
+    check(rc == 1 and "more than 200000" in err and "line 200002" in err
+          and "nothing was imported" in err, "too many rows: " + err)
+    check(not os.path.exists(db4), "nothing stored for too many rows")
+
     # Through a running console: it shows them.
     db3 = os.path.join(wd.path, "live.db")
     c = Console(["chair", "--db", db3], 120, 40, workdir=wd)
