@@ -21,11 +21,12 @@
  * stood, cuts it into words and walks each word down the trie: a keyword
  * stem matches a word that starts with it (financ meets financement and
  * financing); a short stem (csr, odd, age) must be the whole word, give
- * or take a plural or -ed, -ing ending. Arabic words are also tried
- * without their leading conjunction, preposition, article or (future)
- * present-tense prefix (والتمويل, للتمويل, نبدأ, سنبدأ). Where another
- * theme's phrase spans a word, or another theme's longer keyword matches
- * it, the shorter keyword does not count there; keywords of one theme on
+ * or take a plural or -ed, -ing ending (in Arabic, a feminine, pronoun or
+ * past-tense ending). Arabic words are also tried without their leading
+ * conjunction, preposition, article or (future) present-tense prefix
+ * (والتمويل, للتمويل, نبدأ, سنبدأ). Where another theme's phrase spans a
+ * word, or another theme's longer keyword matches it, the shorter keyword
+ * does not count there; keywords of one theme on
  * neighbouring words name one thing and count once, unless "and", "or"
  * or punctuation keeps them apart. Each theme adds up the weights of its
  * keywords found -- less for another language's than the question's,
@@ -236,11 +237,13 @@ static const char *const arabic_verb_prefixes[] = {
 
 /*
  * Endings an Arabic short stem may carry and still be the same word; the
- * alef is the accusative ending written after tanween (أولاً: first).
+ * alef is the accusative ending written after tanween (أولاً: first), and
+ * ت, وا, تم end a verb in the past (صُرفت: was spent, طلبوا: they asked),
+ * as the present's prefixes start one.
  */
 static const char *const arabic_endings[] = {
 	"ه", "ات", "ون", "ين", "ي", "يه", "يات", "يون", "يين", "ها", "هم",
-	"نا", "ا",
+	"نا", "ا", "ت", "وا", "تم",
 };
 
 /*

@@ -2,11 +2,12 @@
  * test-classify.c -- the theme classifier: every normalisation rule, the
  * stemming and phrase rules on small events made here, clear questions of
  * every theme in the four languages of the shipped sample, input that is
- * empty, garbage or very long, and the accuracy on the three labelled
+ * empty, garbage or very long, and the accuracy on the four labelled
  * sets: sample-data/themes-dev.jsonl, themes-dev2.jsonl (written in other
- * words, after the first was tuned on) and the shipped questions.jsonl
+ * words, after the first was tuned on), the shipped questions.jsonl
  * labelled by questions-labels.json (a third writer's, held out until the
- * third round), which must not drop below the figures reached
+ * third round) and themes-holdout1.jsonl (a fourth writer's, held out until
+ * the fourth round), which must not drop below the figures reached
  * (docs/CLASSIFIER.md).
  */
 #include <stdarg.h>
@@ -28,20 +29,24 @@
  * Accuracy reached on each development set, overall and per language,
  * less a margin so that a keyword changed for a good reason may cost two
  * questions overall or one in a language (docs/CLASSIFIER.md has the
- * figures: 99.4%, 95.7% and 93.7%).
+ * figures of the fourth round: 99.4%, 96.7%, 94.9% and 97.5%).
  */
 #define DEV_MIN_OVERALL 0.98
 #define DEV_MIN_LANG 0.95
-#define DEV2_MIN_OVERALL 0.94
+#define DEV2_MIN_OVERALL 0.95
 #define DEV2_MIN_LANG 0.91
-#define QUESTIONS_MIN_OVERALL 0.91
+#define QUESTIONS_MIN_OVERALL 0.92
 #define QUESTIONS_MIN_LANG 0.81
+#define HOLDOUT1_MIN_OVERALL 0.96
+#define HOLDOUT1_MIN_LANG 0.93
 
 /* Questions a development set holds at least, in all and per language. */
 #define DEV_MIN_QUESTIONS 120
 #define DEV_MIN_PER_LANG 30
 #define QUESTIONS_MIN_QUESTIONS 60
 #define QUESTIONS_MIN_PER_LANG 15
+#define HOLDOUT1_MIN_QUESTIONS 200
+#define HOLDOUT1_MIN_PER_LANG 50
 
 /* Normalise in a roomy buffer and compare. */
 static void
@@ -485,6 +490,10 @@ test_more_forms(void **state)
 	/* The future's sa- before a present-tense prefix. */
 	assert_true(mini_matches("ar", "بدأ", "متى سنبدأ؟"));
 	assert_true(mini_matches("ar", "تمويل", "وسيتم التمويل"));
+	/* A short stem meets a verb's past endings, not another word. */
+	assert_true(mini_matches("ar", "صرف", "وكيف يثبتون أين صُرفت؟"));
+	assert_true(mini_matches("ar", "طلب", "هل طلبوا الدعم؟"));
+	assert_false(mini_matches("ar", "حق", "حقل زراعي"));
 }
 
 /* A question and the theme it clearly is about. */
@@ -941,6 +950,17 @@ test_questions_accuracy(void **state)
 	    QUESTIONS_MIN_QUESTIONS, QUESTIONS_MIN_PER_LANG);
 }
 
+/*
+ * So does the fourth writer's, who wrote it without seeing the classifier
+ * (scored once, blind, at 89.0% before the fourth round opened it).
+ */
+static void
+test_holdout1_accuracy(void **state)
+{
+	check_set(*state, "themes-holdout1.jsonl", NULL, HOLDOUT1_MIN_OVERALL,
+	    HOLDOUT1_MIN_LANG, HOLDOUT1_MIN_QUESTIONS, HOLDOUT1_MIN_PER_LANG);
+}
+
 /* Run the tests without the sample event, then those with it. */
 int
 main(void)
@@ -971,6 +991,7 @@ main(void)
 		cmocka_unit_test(test_dev_accuracy),
 		cmocka_unit_test(test_dev2_accuracy),
 		cmocka_unit_test(test_questions_accuracy),
+		cmocka_unit_test(test_holdout1_accuracy),
 	};
 	int failed;
 
