@@ -132,6 +132,14 @@ int store_journal_foreach(struct store *s,
     int (*fn)(const struct store_row *row, void *arg), void *arg,
     char **cause);
 
+/*
+ * Read several things in one snapshot (one read transaction, so one pair
+ * of lock calls instead of one per lookup); store_read_end() ends it.
+ * Best effort: if it cannot begin, each lookup takes its own snapshot.
+ */
+void store_read_begin(struct store *s);
+void store_read_end(struct store *s);
+
 /* Seq of a row with this ext_id, or 0 if none. */
 int64_t store_find_ext_id(struct store *s, const char *ext_id);
 

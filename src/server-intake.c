@@ -105,7 +105,7 @@ struct intake_batch {
 	struct intake_queue q;           /* the queue as it was handed over */
 	struct session_pending *pending; /* NULL once finished */
 	bool stored;                     /* the commit returned (under lock) */
-	bool answered;                   /* finished and replied */
+	bool finished;                   /* session_batch_finish() done */
 };
 
 struct server_intake {
@@ -420,13 +420,12 @@ server_intake_send(struct intake_conn *c)
 
 /*
  * Gather a finished batch's replies, in order, for each connection's
- * next write, and tell the console what was added.
+ * next write (server_intake_send_all() writes them).
  */
 static void
-server_intake_reply(struct server_intake *srv, struct intake_batch *b)
+server_intake_reply(struct intake_batch *b)
 {
-	size_t k = 0, added = 0;
-	char what[160];
+	size_t k = 0;
 
 	for (size_t i = 0; i < b->q.n; i++) {
 		struct intake_entry *p = &b->q.entries[i];
@@ -436,8 +435,6 @@ server_intake_reply(struct server_intake *srv, struct intake_batch *b)
 
 			p->reply = it->ok ? intake_reply_ok(it->id) :
 			    intake_reply_error(it->err);
-			if (it->ok && !it->duplicate)
-				added++;
 			free(it->args);
 			intake_request_finish(&p->req);
 		}
@@ -448,13 +445,6 @@ server_intake_reply(struct server_intake *srv, struct intake_batch *b)
 		free(p->reply);
 	}
 	b->q.n = b->q.nitems = 0;
-	b->answered = true;
-	srv->accepted += added;
-	if (added > 0 && srv->opt.changed != NULL) {
-		snprintf(what, sizeof what, "%zu new item%s from intake · saved",
-		    added, added == 1 ? "" : "s");
-		srv->opt.changed(srv->opt.arg, added, what);
-	}
 }
 
 /* Write what was gathered for every connection; resume paused readers. */
@@ -492,20 +482,32 @@ server_intake_batch_free(struct server_intake *srv, struct intake_batch *b)
 
 /*
  * Wait for a committing batch's commit to return (a worker's fdatasync:
- * well under a millisecond on a local disk), then finish it and gather
- * its replies; server_intake_send_all() writes them.
+ * well under a millisecond on a local disk), then finish it in the
+ * session and tell the console what was added; its replies are gathered
+ * next (server_intake_reply()).
  */
 static void
 server_intake_complete(struct server_intake *srv, struct intake_batch *b)
 {
+	size_t added = 0;
+	char what[160];
+
 	uv_mutex_lock(&srv->lock);
 	while (!b->stored)
 		uv_cond_wait(&srv->stored, &srv->lock);
 	uv_mutex_unlock(&srv->lock);
 	session_batch_finish(srv->session, b->pending);
 	b->pending = NULL;
+	b->finished = true;
 	srv->committing = NULL;
-	server_intake_reply(srv, b);
+	for (size_t i = 0; i < b->q.nitems; i++)
+		added += b->q.items[i].ok && !b->q.items[i].duplicate;
+	srv->accepted += added;
+	if (added > 0 && srv->opt.changed != NULL) {
+		snprintf(what, sizeof what, "%zu new item%s from intake · saved",
+		    added, added == 1 ? "" : "s");
+		srv->opt.changed(srv->opt.arg, added, what);
+	}
 }
 
 /* Worker thread: commit the batch; nothing but the store is touched. */
@@ -526,9 +528,11 @@ server_intake_work(uv_work_t *w)
 static void server_intake_start(struct server_intake *srv);
 
 /*
- * Loop thread, after a commit: finish the batch (unless settled), start
- * the next one with what was read meanwhile, then write the replies, so
- * the disk is busy again before the replies' writes are made.
+ * Loop thread, after a commit: finish the batch (unless settled) and
+ * gather its replies, start the next batch with what was read meanwhile,
+ * then write the replies, so the disk is busy again before the writes.
+ * (Gathered first: the next batch may be answered at once, and a
+ * connection's replies go in the order of its lines.)
  */
 static void
 server_intake_worked(uv_work_t *w, int status)
@@ -537,8 +541,9 @@ server_intake_worked(uv_work_t *w, int status)
 	struct server_intake *srv = b->srv;
 
 	(void)status;  /* never cancelled */
-	if (!b->answered)
+	if (!b->finished)
 		server_intake_complete(srv, b);
+	server_intake_reply(b);
 	server_intake_batch_free(srv, b);
 	if (!srv->closing && srv->committing == NULL && srv->queue.n > 0)
 		server_intake_start(srv);
@@ -565,7 +570,7 @@ server_intake_start(struct server_intake *srv)
 		    b->q.nitems, "intake");
 	if (b->pending == NULL) {
 		/* Nothing to store: every reply is known now. */
-		server_intake_reply(srv, b);
+		server_intake_reply(b);
 		server_intake_batch_free(srv, b);
 		server_intake_send_all(srv);
 		return;
@@ -575,6 +580,7 @@ server_intake_start(struct server_intake *srv)
 	    server_intake_work, server_intake_worked) != 0) {
 		server_intake_work(&b->work);
 		server_intake_complete(srv, b);
+		server_intake_reply(b);
 		server_intake_batch_free(srv, b);
 		server_intake_send_all(srv);
 	}
@@ -593,9 +599,13 @@ server_intake_flush(uv_check_t *h)
 void
 server_intake_settle(struct server_intake *srv)
 {
+	struct intake_batch *b;
+
 	if (srv == NULL || srv->committing == NULL)
 		return;
-	server_intake_complete(srv, srv->committing);
+	b = srv->committing;
+	server_intake_complete(srv, b);
+	server_intake_reply(b);
 	server_intake_send_all(srv);
 }
 

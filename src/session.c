@@ -697,8 +697,10 @@ session_batch_prepare(struct session *s, struct session_item *items, size_t n,
 	/* Never reallocated: rows point into the records. */
 	b->records = session_xalloc(NULL, n * sizeof *b->records);
 	session_batch_groups(b, items, n);
+	store_read_begin(s->store);  /* the ext_id lookups: one snapshot */
 	for (size_t i = 0; i < n; i++)
 		session_batch_item(s, b, &items[i], i, origin);
+	store_read_end(s->store);
 	if (b->nrows == 0) {
 		session_pending_free(b);
 		return NULL;

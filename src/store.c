@@ -62,6 +62,7 @@
 /* Statements prepared on first use and kept for the life of the handle. */
 enum store_stmt {
 	STMT_BEGIN,
+	STMT_BEGIN_READ,
 	STMT_COMMIT,
 	STMT_ROLLBACK,
 	STMT_INSERT_ROW,
@@ -78,6 +79,7 @@ enum store_stmt {
 
 static const char *const store_stmt_sql[STMT_COUNT] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
+	[STMT_BEGIN_READ] = "BEGIN",
 	[STMT_COMMIT] = "COMMIT",
 	[STMT_ROLLBACK] = "ROLLBACK",
 	[STMT_INSERT_ROW] = "INSERT INTO journal"
@@ -1545,6 +1547,23 @@ fail:
 	store_db_cause(s, "reading the journal", rc, cause);
 	sqlite3_finalize(stmt);
 	return -1;
+}
+
+/* Hold one read snapshot over several lookups; see store.h. */
+void
+store_read_begin(struct store *s)
+{
+	if (sqlite3_get_autocommit(s->db))
+		store_exec_stmt(s, STMT_BEGIN_READ, "reading", NULL);
+}
+
+/* End what store_read_begin() began. */
+void
+store_read_end(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db) &&
+	    store_exec_stmt(s, STMT_COMMIT, "reading", NULL) != 0)
+		store_rollback(s);
 }
 
 /* The seq of the row carrying this sender id, 0 if none (or on error). */

@@ -16,6 +16,7 @@ database with `podium state`, `podium verify` and (read-only) sqlite3:
     intake commit sleep on the worker first): while a commit runs, no
     reply, nothing on screen, on a mirror (`podium mirror --raw`) or in
     the database; keys typed meanwhile wait and land after it, in order;
+    a connection's replies keep the order of its lines;
  2. the write-ahead log removed, idle and under load, then kill -9:
     nothing acknowledged is lost;
  3. disk full: the database on a 2 MiB tmpfs that a filler file fills;
@@ -234,11 +235,37 @@ def slow_disk(wd, consoles):
         check(all(x["ok"] for x in ids) and
               [x["id"] for x in ids] == sorted(x["id"] for x in ids),
               "pipelined replies in order: %r" % ids)
+
     finally:
         q.close()
         m.close()
     verified(db)
     quit_chair(c)
+
+
+def reply_order(wd, consoles):
+    """1b: a refusal that needs no commit still waits for the line before.
+
+    Commits of 150 ms, so that most of them end without a tick or a key
+    settling them first: the batch after one is answered at once, and
+    its reply must not overtake the committed one's.
+    """
+    db = os.path.join(wd.path, "order.db")
+    c = Console(["chair", "--db", db], 120, 40,
+                env={"PODIUM_TEST_COMMIT_DELAY_MS": "150"})
+    consoles.append(c)
+    c.wait_for("13:30", 20)
+    wait_until(lambda: os.path.exists(db + ".intake.sock"), 20,
+               "the intake socket")
+    q = Intake(db)
+    for i in range(10):
+        q.send({"type": "question", "id": "order-%d" % i, "text": "first"})
+        time.sleep(0.05)
+        q.s.sendall(b"{not json\n")
+        first, second = q.reply(), q.reply()
+        check(first.get("ok") is True and second.get("ok") is False,
+              "replies in the order of the lines: %r, %r" % (first, second))
+    q.close()
 
 
 def wal_removed(wd, consoles, n=0):
@@ -497,6 +524,9 @@ def test(wd, consoles):
     if "--rounds" in sys.argv:
         rounds = int(sys.argv[sys.argv.index("--rounds") + 1])
     slow_disk(wd, consoles)
+    retire(consoles, closed)
+    reply_order(wd, consoles)
+    retire(consoles, closed)
     for n in range(rounds):
         wal_removed(wd, consoles, n)
         retire(consoles, closed)
