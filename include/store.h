@@ -30,6 +30,12 @@ struct store;
 enum store_mode {
 	STORE_READ_ONLY,  /* the file must exist; nothing is ever written */
 	STORE_READ_WRITE, /* created if missing; WAL; synchronous=FULL */
+	/*
+	 * As READ_WRITE, but the integrity check of a file already in WAL
+	 * mode runs on another thread while the caller loads; the caller
+	 * must call store_check_finish() before its first write.
+	 */
+	STORE_READ_WRITE_LOADING,
 };
 
 /* One journal row. Strings are borrowed from the caller or the store. */
@@ -51,6 +57,13 @@ struct store_row {
  */
 int store_open(struct store **out, const char *path, enum store_mode mode,
     char **cause);
+
+/*
+ * Wait for the integrity check STORE_READ_WRITE_LOADING left running;
+ * -1 with *cause if the file is damaged. 0 at once in the other modes,
+ * which check at open.
+ */
+int store_check_finish(struct store *s, char **cause);
 
 /* Close a database; NULL is accepted. */
 void store_close(struct store *s);

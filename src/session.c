@@ -288,7 +288,8 @@ session_open(struct session **out, const struct session_options *o,
 	if (s->db_path == NULL)
 		abort();
 	if (store_open(&s->store, o->db_path,
-	    o->writable ? STORE_READ_WRITE : STORE_READ_ONLY, cause) != 0)
+	    o->writable ? STORE_READ_WRITE_LOADING : STORE_READ_ONLY,
+	    cause) != 0)
 		goto fail;
 
 	if (store_is_empty(s->store)) {
@@ -344,13 +345,17 @@ session_open(struct session **out, const struct session_options *o,
 		}
 	}
 
-	if (session_setup_clock(s, o->speed > 0 ? o->speed : 1.0, cause) != 0)
-		goto fail;
 	if (store_journal_foreach(s->store, session_load_row, &load, cause) != 0) {
 		if (load.cause != NULL)
 			*cause = load.cause;
 		goto fail;
 	}
+	/* The file's integrity check ran beside the loading: nothing is
+	 * written (the clock's meta, then actions) before it said ok. */
+	if (store_check_finish(s->store, cause) != 0)
+		goto fail;
+	if (session_setup_clock(s, o->speed > 0 ? o->speed : 1.0, cause) != 0)
+		goto fail;
 	session_rebuild(s);
 	if ((s->event_text = strdup(s->event->text)) == NULL)
 		abort();

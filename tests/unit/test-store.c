@@ -581,6 +581,46 @@ test_damaged(void **state)
 	snapshot_check(&snap, path);
 }
 
+/*
+ * The same damage, opened as the session opens (the check runs beside
+ * the loading): refused at store_check_finish(), nothing written.
+ */
+static void
+test_damaged_loading(void **state)
+{
+	char path[512], buf[4096], *cause = NULL;
+	struct snapshot snap;
+	struct store *s = NULL;
+
+	(void)state;
+	tpath(path, sizeof path, "damaged-loading.db");
+	make_podium_db(path, 300);
+	fill_garbage(buf, sizeof buf, 11);
+	write_bytes(path, 3 * 4096, buf, sizeof buf, false);
+
+	snapshot_take(&snap, path);
+	if (store_open(&s, path, STORE_READ_WRITE_LOADING, &cause) == 0) {
+		assert_int_equal(store_check_finish(s, &cause), -1);
+		store_close(s);
+	}
+	assert_non_null(cause);
+	if (strstr(cause, "is damaged") == NULL)
+		fail_msg("cause \"%s\" lacks \"is damaged\"", cause);
+	free(cause);
+	cause = NULL;
+	snapshot_check(&snap, path);
+
+	/* An intact one passes, and the check is over when it says so. */
+	tpath(path, sizeof path, "intact-loading.db");
+	make_podium_db(path, 300);
+	assert_int_equal(store_open(&s, path, STORE_READ_WRITE_LOADING,
+	    &cause), 0);
+	assert_int_equal(store_check_finish(s, &cause), 0);
+	assert_int_equal(store_check_finish(s, &cause), 0);
+	assert_null(cause);
+	store_close(s);
+}
+
 /* Someone else's SQLite database is refused and left untouched. */
 static void
 test_foreign(void **state)
@@ -1149,6 +1189,7 @@ main(void)
 		cmocka_unit_test(test_newer_schema),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_damaged_loading),
 		cmocka_unit_test(test_foreign),
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_parent_is_file),
