@@ -16,6 +16,16 @@
  * reply {"ok":true} is only ever written after its commit, and one batch
  * at most is committing at any time.
  *
+ * A small batch (fewer than SERVER_INTAKE_WORKER_MIN items: clients that
+ * send one question at a time) is committed right there on the loop
+ * thread instead, in the same three steps. Measured on a 2-vCPU machine
+ * (docs/PERFORMANCE.md), handing a handful of questions to a thread and
+ * back costs more than reading meanwhile saves: two more thread wake-ups
+ * per commit, and the idle loop woken by every line that trickles in
+ * during it (8 clients one at a time: 8,400/s with the worker, 10,400/s
+ * without). Bursts (pipelined lines, an import) keep the disk busy while
+ * the next lines are read.
+ *
  * While a batch commits, the session's store belongs to the worker and
  * its model holds rows that may not be stored: the console calls
  * server_intake_settle() before anything that draws or touches the store
@@ -23,9 +33,9 @@
  * finishes the batch first.
  *
  * PODIUM_TEST_COMMIT_DELAY_MS=N (tests only, tests/e2e/
- * test_storage_faults.py) makes each worker commit first sleep N ms, as a
- * slow disk would, so that a test can look at everything while a commit
- * runs.
+ * test_storage_faults.py) makes each commit first sleep N ms, as a slow
+ * disk would, so that a test can look at everything while a worker's
+ * commit runs.
  *
  * A client that does not read its replies stops being read once its
  * unsent replies pass a high-water mark, and is read again when they
@@ -52,6 +62,7 @@
 #define SERVER_INTAKE_HIGH_WATER (1024 * 1024)  /* unsent reply bytes */
 #define SERVER_INTAKE_LOW_WATER (256 * 1024)
 #define SERVER_INTAKE_PENDING_MAX 100000        /* queued lines, all clients */
+#define SERVER_INTAKE_WORKER_MIN 32             /* items: smaller commit inline */
 
 struct server_intake;
 
@@ -552,7 +563,8 @@ server_intake_worked(uv_work_t *w, int status)
 
 /*
  * Hand the queue to a batch: prepare it here, commit it on a worker (or
- * here, while closing), answer it when the commit returns.
+ * here: a small batch, or while closing), answer it when the commit
+ * returns.
  */
 static void
 server_intake_start(struct server_intake *srv)
@@ -576,7 +588,8 @@ server_intake_start(struct server_intake *srv)
 		return;
 	}
 	srv->committing = b;
-	if (srv->closing || uv_queue_work(srv->loop, &b->work,
+	if (srv->closing || b->q.nitems < SERVER_INTAKE_WORKER_MIN ||
+	    uv_queue_work(srv->loop, &b->work,
 	    server_intake_work, server_intake_worked) != 0) {
 		server_intake_work(&b->work);
 		server_intake_complete(srv, b);
