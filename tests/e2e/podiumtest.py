@@ -7,6 +7,7 @@ checked with the real `podium state` command on the real database.
 
 The binary is found in $PODIUM (set by tests/e2e/meson.build).
 """
+import itertools
 import json
 import os
 import shutil
@@ -71,11 +72,16 @@ def state(db):
     return json.loads(out)
 
 
+_CONSOLES = itertools.count(1)
+
+
 class Console:
     """podium running in a tmux pane of its own tmux server."""
 
     def __init__(self, args, cols=120, rows=40, env=None, workdir=None):
-        self.sock = "podium-test-%d-%d" % (os.getpid(), id(self))
+        # A counter, not id(self): Python reuses the ids of freed objects,
+        # and a new console must never meet an old one's tmux server.
+        self.sock = "podium-test-%d-%d" % (os.getpid(), next(_CONSOLES))
         self.workdir = workdir
         e = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "tmux-256color"}
         if workdir is not None:
