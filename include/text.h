@@ -30,6 +30,9 @@ size_t text_sanitize(const char *in, wchar_t *out, size_t outmax);
  */
 char *text_inert_utf8(const char *in);
 
+/* text_inert_utf8(), cut to cells display cells ("…" ends a cut). */
+char *text_fit_utf8(const char *in, int cells);
+
 /* Display width of a sanitised wide string, in cells. */
 int text_width(const wchar_t *ws);
 

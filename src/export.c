@@ -22,11 +22,9 @@
 
 #include <inttypes.h>
 #include <limits.h>
-#include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include <csv.h>
 
@@ -1057,64 +1055,6 @@ export_write_csv(FILE *f, const json_t *rec)
 	}
 }
 
-/* The C.UTF-8 character type, made once; (locale_t)0 when unavailable. */
-static locale_t
-export_utf8_locale(void)
-{
-	static bool tried;
-	static locale_t loc;
-
-	if (!tried) {
-		tried = true;
-		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	}
-	return loc;
-}
-
-/*
- * Text from the session made safe for a terminal and a browser (malloc'd
- * UTF-8): text_sanitize() turns controls, bidi and invisible characters
- * into visible marks; cut to max_cells display cells when max_cells > 0.
- */
-static char *
-export_clean(const char *s, int max_cells)
-{
-	size_t n = strlen(s) * 2 + 2, k = 0;
-	wchar_t *ws = export_xalloc(NULL, n, sizeof *ws);
-	locale_t loc = export_utf8_locale(), old = (locale_t)0;
-	mbstate_t st;
-	char *out;
-
-	text_sanitize(s, ws, n);
-	if (max_cells > 0)
-		text_fit(ws, max_cells);
-	out = export_xalloc(NULL, wcslen(ws) * MB_LEN_MAX + 1, 1);
-	if (loc != (locale_t)0)
-		old = uselocale(loc);
-	memset(&st, 0, sizeof st);
-	for (size_t i = 0; ws[i] != L'\0'; i++) {
-		size_t w;
-
-		if (ws[i] < 0x80) {  /* ASCII is itself in UTF-8 */
-			out[k++] = (char)ws[i];
-			continue;
-		}
-		w = wcrtomb(out + k, ws[i], &st);
-		if (w == (size_t)-1) {
-			/* Only without C.UTF-8: the character cannot be written. */
-			memset(&st, 0, sizeof st);
-			out[k] = '?';
-			w = 1;
-		}
-		k += w;
-	}
-	out[k] = '\0';
-	if (loc != (locale_t)0)
-		uselocale(old);
-	free(ws);
-	return out;
-}
-
 /* A Markdown table being filled, then printed with padded columns. */
 struct md_table {
 	const char *const *head;
@@ -1166,7 +1106,7 @@ md_fmt(struct md_table *t, const char *fmt, ...)
 static char *
 md_escape(const char *s)
 {
-	char *clean = export_clean(s, 0), *out, *p;
+	char *clean = text_inert_utf8(s), *out, *p;
 
 	out = p = export_xalloc(NULL, strlen(clean) * 2 + 1, 1);
 	for (const char *c = clean; *c != '\0'; c++) {
@@ -1637,7 +1577,7 @@ export_write_md(FILE *f, const struct export_rec *r)
 static char *
 svg_escape(const char *s, int max_cells)
 {
-	char *clean = export_clean(s, max_cells), *out, *p;
+	char *clean = text_fit_utf8(s, max_cells), *out, *p;
 
 	out = p = export_xalloc(NULL, strlen(clean) * 6 + 1, 1);
 	for (const char *c = clean; *c != '\0'; c++) {

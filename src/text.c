@@ -234,53 +234,58 @@ text_sanitize(const char *in, wchar_t *out, size_t outmax)
 	return n;
 }
 
+/* The safe form of UTF-8 text cut to cells (<= 0: whole), as UTF-8. */
+char *
+text_fit_utf8(const char *in, int cells)
+{
+	/* Sanitising never makes more than two characters of a byte. */
+	size_t n = (in != NULL ? strlen(in) : 0) * 2 + 2, k = 0;
+	wchar_t *ws = malloc(n * sizeof *ws);
+	mbstate_t st;
+	locale_t old;
+	char *out;
+
+	if (ws == NULL) {
+		fprintf(stderr, "podium: out of memory (%zu wide chars)\n", n);
+		abort();
+	}
+	text_sanitize(in != NULL ? in : "", ws, n);
+	if (cells > 0)
+		text_fit(ws, cells);
+	n = wcslen(ws) * MB_LEN_MAX + 1;
+	if ((out = malloc(n)) == NULL) {
+		fprintf(stderr, "podium: out of memory (%zu bytes)\n", n);
+		abort();
+	}
+	old = text_enter();
+	memset(&st, 0, sizeof st);
+	for (size_t i = 0; ws[i] != L'\0'; i++) {
+		size_t w;
+
+		if (ws[i] < 0x80) {  /* ASCII is itself in UTF-8 */
+			out[k++] = (char)ws[i];
+			continue;
+		}
+		w = wcrtomb(out + k, ws[i], &st);
+		if (w == (size_t)-1) {
+			/* Only without C.UTF-8: the character cannot be written. */
+			memset(&st, 0, sizeof st);
+			out[k] = '?';
+			w = 1;
+		}
+		k += w;
+	}
+	out[k] = '\0';
+	text_leave(old);
+	free(ws);
+	return out;
+}
+
 /* The safe, displayable form of UTF-8 text, as malloc'd UTF-8. */
 char *
 text_inert_utf8(const char *in)
 {
-	struct cleaner c;
-	locale_t old;
-	mbstate_t st;
-	size_t n = 0, len = in != NULL ? strlen(in) : 0, cap;
-	char *out;
-	wchar_t wc;
-
-	/*
-	 * Every input byte makes at most three output bytes: a bad byte or a
-	 * C0 control becomes a three-byte placeholder, an orphan mark of two
-	 * or more bytes gains a three-byte base, a tag character shrinks.
-	 */
-	cap = 3 * len + MB_LEN_MAX + 1;
-	out = malloc(cap);
-	if (out == NULL) {
-		fprintf(stderr, "podium: out of memory (%zu bytes)\n", cap);
-		abort();
-	}
-	if (in == NULL) {
-		out[0] = '\0';
-		return out;
-	}
-	old = text_enter();
-	memset(&st, 0, sizeof st);
-	cleaner_init(&c, in);
-	while (n + MB_LEN_MAX < cap && (wc = cleaner_next(&c)) != 0) {
-		size_t k;
-
-		if (wc < 0x80) {
-			out[n++] = (char)wc;
-			continue;
-		}
-		k = wcrtomb(out + n, wc, &st);
-		if (k == (size_t)-1) {
-			memset(&st, 0, sizeof st);
-			out[n] = '?';
-			k = 1;
-		}
-		n += k;
-	}
-	out[n] = '\0';
-	text_leave(old);
-	return out;
+	return text_fit_utf8(in, 0);
 }
 
 /* Cells a sanitised wide string takes on the terminal. */
