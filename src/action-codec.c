@@ -1,7 +1,12 @@
 /*
  * action-codec.c -- journal rows <-> actions.
  *
- * Encoding builds the arguments with jansson. Decoding, which replays
+ * Encoding writes the arguments with yajl's generator, straight into one
+ * buffer, members in the order of their names (jansson's JSON_SORT_KEYS,
+ * which wrote them before, byte for byte: test-action-codec.c compares);
+ * a string that is not valid UTF-8 is left out of the member list, as
+ * jansson leaves it, by building that object with jansson. It runs for
+ * every question the intake takes in. Decoding, which replays
  * every row at start-up (100,000 and more), runs yajl's event parser over
  * the arguments: the members with known names are copied into a buffer
  * on the stack, the parser's own memory comes from an arena on the stack,
@@ -17,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yajl/yajl_gen.h>
 #include <yajl/yajl_parse.h>
 
 /* Set a string member when the string is not NULL. */
@@ -27,9 +33,9 @@ action_codec_set_opt(json_t *o, const char *key, const char *value)
 		json_object_set_new(o, key, json_string(value));
 }
 
-/* The arguments of an action as JSON object text. */
-char *
-action_codec_encode(const struct model_action *a)
+/* The arguments of an action as JSON object text, built with jansson. */
+static char *
+action_codec_encode_tree(const struct model_action *a)
 {
 	json_t *o = json_object();
 	char *text;
@@ -95,6 +101,144 @@ action_codec_encode(const struct model_action *a)
 		abort();
 	}
 	return text;
+}
+
+/* Text being generated: one buffer, grown by doubling. */
+struct action_codec_out {
+	char *p;
+	size_t len;
+	size_t cap;
+};
+
+/* Abort when memory runs out. */
+static void *
+action_codec_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+
+	if (q == NULL) {
+		fprintf(stderr, "podium: out of memory\n");
+		abort();
+	}
+	return q;
+}
+
+/* yajl's generator hands its output here, piece by piece. */
+static void
+action_codec_print(void *ctx, const char *s, size_t len)
+{
+	struct action_codec_out *o = ctx;
+
+	if (o->len + len + 1 > o->cap) {
+		/* 512 bytes hold most actions whole: one allocation. */
+		o->cap = (o->len + len + 1) * 2 < 512 ? 512 :
+		    (o->len + len + 1) * 2;
+		o->p = action_codec_xrealloc(o->p, o->cap);
+	}
+	memcpy(o->p + o->len, s, len);
+	o->len += len;
+	o->p[o->len] = '\0';
+}
+
+/* Write a member name; true when the generator took it. */
+static bool
+action_codec_gen_key(yajl_gen g, const char *key)
+{
+	return yajl_gen_string(g, (const unsigned char *)key, strlen(key)) ==
+	    yajl_gen_status_ok;
+}
+
+/* Write an integer member. */
+static bool
+action_codec_gen_int(yajl_gen g, const char *key, long long v)
+{
+	return action_codec_gen_key(g, key) &&
+	    yajl_gen_integer(g, v) == yajl_gen_status_ok;
+}
+
+/* Write a string member when the string is not NULL. */
+static bool
+action_codec_gen_str(yajl_gen g, const char *key, const char *value)
+{
+	if (value == NULL)
+		return true;
+	return action_codec_gen_key(g, key) && yajl_gen_string(g,
+	    (const unsigned char *)value, strlen(value)) == yajl_gen_status_ok;
+}
+
+/* Write the members of an action, names in strcmp order. */
+static bool
+action_codec_gen_members(yajl_gen g, const struct model_action *a)
+{
+	switch (a->type) {
+	case MODEL_ACTION_SPEAKER_ADD:
+		return (a->speaker.danger_s <= 0 || action_codec_gen_int(g,
+		    "danger_s", a->speaker.danger_s)) &&
+		    action_codec_gen_str(g, "lang",
+		    a->speaker.lang ? a->speaker.lang : "") &&
+		    action_codec_gen_str(g, "name", a->speaker.name) &&
+		    action_codec_gen_str(g, "org",
+		    a->speaker.org ? a->speaker.org : "") &&
+		    action_codec_gen_int(g, "seconds", a->speaker.seconds) &&
+		    action_codec_gen_int(g, "segment", a->speaker.segment) &&
+		    (a->speaker.warning_s <= 0 || action_codec_gen_int(g,
+		    "warning_s", a->speaker.warning_s));
+	case MODEL_ACTION_ADD_TIME:
+		return action_codec_gen_int(g, "seconds", a->delta);
+	case MODEL_ACTION_SPEAKER_MOVE:
+		return action_codec_gen_int(g, "delta", a->delta) &&
+		    action_codec_gen_int(g, "speaker", a->target);
+	case MODEL_ACTION_SPEAKER_WITHDRAW:
+		return action_codec_gen_int(g, "speaker", a->target);
+	case MODEL_ACTION_QUESTION_ADD:
+		return action_codec_gen_str(g, "country", a->question.country) &&
+		    action_codec_gen_str(g, "ext_id", a->question.ext_id) &&
+		    action_codec_gen_str(g, "from", a->question.from) &&
+		    action_codec_gen_str(g, "lang", a->question.lang) &&
+		    action_codec_gen_str(g, "org", a->question.org) &&
+		    action_codec_gen_str(g, "text", a->question.text) &&
+		    action_codec_gen_str(g, "theme", a->question.theme) &&
+		    action_codec_gen_key(g, "theme_auto") &&
+		    yajl_gen_bool(g, a->question.theme_auto) ==
+		    yajl_gen_status_ok;
+	case MODEL_ACTION_QUESTION_STATUS:
+		return action_codec_gen_int(g, "question", a->target) &&
+		    action_codec_gen_str(g, "status",
+		    model_question_status_name(a->status));
+	case MODEL_ACTION_QUESTION_THEME:
+		return action_codec_gen_int(g, "question", a->target) &&
+		    action_codec_gen_str(g, "theme", a->theme);
+	case MODEL_ACTION_QUESTION_VOTE:
+		return action_codec_gen_int(g, "question", a->target);
+	default:
+		return true;
+	}
+}
+
+/* The arguments of an action as JSON object text. */
+char *
+action_codec_encode(const struct model_action *a)
+{
+	struct action_codec_out o = { NULL, 0, 0 };
+	yajl_gen g = yajl_gen_alloc(NULL);
+	bool ok;
+
+	if (g == NULL) {
+		fprintf(stderr, "podium: out of memory\n");
+		abort();
+	}
+	yajl_gen_config(g, yajl_gen_print_callback, action_codec_print, &o);
+	yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+	ok = yajl_gen_map_open(g) == yajl_gen_status_ok &&
+	    action_codec_gen_members(g, a) &&
+	    yajl_gen_map_close(g) == yajl_gen_status_ok;
+	yajl_gen_free(g);
+	if (!ok) {
+		/* Not valid UTF-8 somewhere: jansson leaves that member out. */
+		free(o.p);
+		return action_codec_encode_tree(a);
+	}
+	return o.p;
 }
 
 /* What one member of a row's arguments holds. */
