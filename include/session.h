@@ -141,6 +141,8 @@ struct session_pending *session_batch_prepare(struct session *s,
  * The second step: commit the rows (BEGIN IMMEDIATE ... COMMIT, one
  * fsync). Touches only the store, so it may run on another thread while
  * the session's owner goes on with anything but the store. 0 or -1.
+ * After 0 the items are final (all that session_batch_finish() may still
+ * change is a failed commit's items): their replies may go out at once.
  */
 int session_batch_store(struct session_pending *p);
 

@@ -130,6 +130,7 @@ struct intake_batch {
 	struct intake_queue q;           /* the queue as it was handed over */
 	struct session_pending *pending; /* NULL once finished */
 	bool stored;                     /* the commit returned (under lock) */
+	bool durable;                    /* it returned 0: the items are final */
 	bool finished;                   /* session_batch_finish() done */
 };
 
@@ -457,6 +458,8 @@ server_intake_reply(struct intake_batch *b)
 {
 	size_t k = 0;
 
+	if (b->q.n == 0)
+		return;  /* answered already (server_intake_answer()) */
 	b->srv->answered++;
 	for (size_t i = 0; i < b->q.n; i++) {
 		struct intake_entry *p = &b->q.entries[i];
@@ -468,7 +471,6 @@ server_intake_reply(struct intake_batch *b)
 
 			p->reply = it->ok ? intake_reply_ok(it->id) :
 			    intake_reply_error(it->err);
-			free(it->args);
 			intake_request_finish(&p->req);
 		}
 		if (p->conn != NULL) {
@@ -477,7 +479,7 @@ server_intake_reply(struct intake_batch *b)
 		}
 		free(p->reply);
 	}
-	b->q.n = b->q.nitems = 0;
+	b->q.n = 0;  /* the items' args go with the batch: rows borrow them */
 }
 
 /* Write what was gathered for every connection; resume paused readers. */
@@ -504,6 +506,9 @@ server_intake_send_all(struct server_intake *srv)
 static void
 server_intake_batch_free(struct server_intake *srv, struct intake_batch *b)
 {
+	for (size_t i = 0; i < b->q.nitems; i++)
+		free(b->q.items[i].args);
+	b->q.nitems = 0;
 	if (srv->spare.entries == NULL) {
 		srv->spare = b->q;
 	} else {
@@ -543,6 +548,18 @@ server_intake_complete(struct server_intake *srv, struct intake_batch *b)
 	}
 }
 
+/*
+ * A batch whose commit returned 0: its replies are final, so they go out
+ * before the session takes the batch in (journal, mirrors, the frame),
+ * and the clients' next requests are on their way meanwhile.
+ */
+static void
+server_intake_answer(struct server_intake *srv, struct intake_batch *b)
+{
+	server_intake_reply(b);
+	server_intake_send_all(srv);
+}
+
 /* Worker thread: commit the batch; nothing but the store is touched. */
 static void
 server_intake_work(uv_work_t *w)
@@ -551,7 +568,7 @@ server_intake_work(uv_work_t *w)
 
 	if (b->srv->test_delay_ms > 0)
 		uv_sleep(b->srv->test_delay_ms);
-	session_batch_store(b->pending);
+	b->durable = session_batch_store(b->pending) == 0;
 	uv_mutex_lock(&b->srv->lock);
 	b->stored = true;
 	uv_cond_signal(&b->srv->stored);
@@ -574,6 +591,8 @@ server_intake_worked(uv_work_t *w, int status)
 	struct server_intake *srv = b->srv;
 
 	(void)status;  /* never cancelled */
+	if (!b->finished && b->durable)
+		server_intake_answer(srv, b);
 	if (!b->finished)
 		server_intake_complete(srv, b);
 	server_intake_reply(b);
@@ -614,6 +633,8 @@ server_intake_start(struct server_intake *srv)
 	    uv_queue_work(srv->loop, &b->work,
 	    server_intake_work, server_intake_worked) != 0) {
 		server_intake_work(&b->work);
+		if (b->durable)
+			server_intake_answer(srv, b);
 		server_intake_complete(srv, b);
 		server_intake_reply(b);
 		server_intake_batch_free(srv, b);
