@@ -58,6 +58,16 @@ struct model_theme {
 	size_t nkeywords;
 };
 
+/*
+ * A question labelled with its theme, from the example files an event
+ * file names ("theme_examples"): what the theme classifier learns from.
+ */
+struct model_example {
+	const char *lang;  /* one of the event's languages */
+	int theme;         /* index into model_event.themes */
+	const char *text;
+};
+
 /* One planned part of the session, as the event file describes it. */
 struct model_segment_plan {
 	char *title;
@@ -83,6 +93,8 @@ struct model_event {
 	size_t nthemes;
 	struct model_segment_plan *segments;
 	size_t nsegments;
+	const struct model_example *examples; /* for the classifier; may be none */
+	size_t nexamples;
 };
 
 enum model_speaker_status {

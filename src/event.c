@@ -16,6 +16,14 @@
  * of parsing and event_destroy() frees each string once however the
  * structures share them (a speaker's lang points at the event's own
  * spelling of that language, a segment's theme at the theme's key).
+ *
+ * The labelled example files an event names ("theme_examples") are read
+ * by event_load() only, after the event itself, because their paths are
+ * relative to the event file: each non-blank line is one JSON object
+ * {"lang","theme","text"}, checked against the event's languages and
+ * themes, its strings owned like the event's, and the list handed to the
+ * theme classifier through model_event.examples. event_parse() of a text
+ * alone checks the names and reads no file.
  */
 #include "event.h"
 
@@ -28,6 +36,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "text.h"
 #include "timefmt.h"
 
 /* The one format version this build reads. */
@@ -45,6 +54,13 @@
 #define SPEAKERS_MAX 5000
 #define MINUTES_MAX (24 * 60)
 
+/* Limits of the labelled example files (theme_examples). */
+#define EXAMPLE_FILES_MAX 16
+#define EXAMPLES_MAX 20000
+#define EXAMPLE_PATH_MAX 1024
+#define EXAMPLE_LINE_MAX (64 * 1024)
+#define EXAMPLES_BYTES_MAX (16 * 1024 * 1024)
+
 /* Defaults of the "defaults" object. */
 #define DEFAULT_SPEAKER_S 180
 #define DEFAULT_WARNING_S 60
@@ -60,6 +76,12 @@ struct event_holder {
 	size_t nstrings;
 	size_t strings_cap;
 	size_t speakers_cap;
+	const char **example_files;  /* as named in the file, owned strings */
+	size_t nexample_files;
+	struct model_example *examples;
+	size_t nexamples;
+	size_t examples_cap;
+	size_t example_bytes;        /* text read from example files so far */
 };
 
 /* What the walk over the JSON tree carries along. */
@@ -676,6 +698,51 @@ parse_themes(struct parser *p, json_t *root)
 	return 0;
 }
 
+/*
+ * Read the names of the labelled example files; they are read later, by
+ * event_load(), which knows the directory they are relative to.
+ */
+static int
+parse_example_names(struct parser *p, json_t *root)
+{
+	struct event_holder *h = p->h;
+	char at[64], q[QUOTE_MAX + 4];
+	const char *name;
+	json_t *list, *v;
+	size_t i, j;
+
+	if (get_list(p, root, "", "theme_examples", false, EXAMPLE_FILES_MAX,
+	    &list) < 0)
+		return -1;
+	if (list == NULL)
+		return 0;
+	if (h->ef.event.nthemes == 0 && json_array_size(list) > 0)
+		return fail(p, "theme_examples", "the event has no themes to "
+		    "learn; list themes or remove theme_examples");
+	h->example_files = xcalloc(json_array_size(list),
+	    sizeof *h->example_files);
+	json_array_foreach(list, i, v) {
+		snprintf(at, sizeof at, "theme_examples[%zu]", i);
+		if (!json_is_string(v))
+			return fail(p, at, "must be a file name, not %s",
+			    type_name(v));
+		name = json_string_value(v);
+		if (json_string_length(v) == 0 || blank(name))
+			return fail(p, at, "must not be empty");
+		if (json_string_length(v) > EXAMPLE_PATH_MAX ||
+		    strlen(name) != json_string_length(v))
+			return fail(p, at, "'%s' is not a file name of at most "
+			    "%d bytes", quote(name, q, sizeof q),
+			    EXAMPLE_PATH_MAX);
+		for (j = 0; j < h->nexample_files; j++)
+			if (strcmp(h->example_files[j], name) == 0)
+				return fail(p, at, "'%s' is listed twice",
+				    quote(name, q, sizeof q));
+		h->example_files[h->nexample_files++] = own(p, name);
+	}
+	return 0;
+}
+
 /* Read one speaker queued in advance and append it to the event file. */
 static int
 parse_speaker(struct parser *p, json_t *v, const char *path, int segment)
@@ -831,7 +898,8 @@ event_parse(const char *text, size_t len, char **cause)
 {
 	static const char *const known[] = {
 		"format", "id", "title", "date", "utc_offset", "start", "end",
-		"languages", "defaults", "themes", "segments", NULL
+		"languages", "defaults", "themes", "theme_examples",
+		"segments", NULL
 	};
 	struct parser p = { NULL, cause };
 	const char *json = text;
@@ -869,11 +937,12 @@ event_parse(const char *text, size_t len, char **cause)
 	}
 	if (check_fields(&p, root, "", "an event", known,
 	    "format, id, title, date, utc_offset, start, end, languages, "
-	    "defaults, themes, segments") < 0 ||
+	    "defaults, themes, theme_examples, segments") < 0 ||
 	    parse_header(&p, root) < 0 ||
 	    parse_languages(&p, root) < 0 ||
 	    parse_defaults(&p, root) < 0 ||
 	    parse_themes(&p, root) < 0 ||
+	    parse_example_names(&p, root) < 0 ||
 	    parse_segments(&p, root) < 0)
 		goto fail;
 	json_decref(root);
@@ -883,6 +952,167 @@ fail:
 	json_decref(root);
 	event_destroy(&p.h->ef);
 	return NULL;
+}
+
+/*
+ * Check one line of an example file and keep it as an example; on a
+ * problem, a sentence saying what is wrong in it (for "FILE:LINE: ").
+ */
+static int
+example_line(struct parser *p, const char *line, size_t len)
+{
+	static const char *const known[] = { "lang", "theme", "text", NULL };
+	struct event_holder *h = p->h;
+	struct model_event *ev = &h->ef.event;
+	struct model_example *x;
+	char q[QUOTE_MAX + 4], *list;
+	const char *lang, *theme, *text;
+	json_error_t jerr;
+	json_t *o;
+	size_t chars;
+	int t, rc = -1;
+
+	o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (o == NULL)
+		return fail(p, "", "not valid JSON (column %d: %s); each line "
+		    "holds one object {\"lang\", \"theme\", \"text\"}",
+		    jerr.column, jerr.text);
+	if (check_object(p, o, "") < 0 ||
+	    check_fields(p, o, "", "an example", known,
+	    "lang, theme, text") < 0 ||
+	    get_text(p, o, "", "lang", true, MODEL_LANG_MAX + 32, &lang) < 0 ||
+	    get_text(p, o, "", "theme", true, THEME_KEY_MAX + 32, &theme) < 0 ||
+	    get_text(p, o, "", "text", true, (size_t)MODEL_TEXT_MAX_CHARS * 4,
+	    &text) < 0)
+		goto fail;
+	if (find_language(ev, lang) == NULL) {
+		unknown_language(p, "lang", lang);
+		goto fail;
+	}
+	t = event_theme_index(ev, theme);
+	if (t < 0) {
+		list = theme_list(ev);
+		fail(p, "theme", "'%s' is not a theme key of this event; the "
+		    "keys are %s", quote(theme, q, sizeof q), list);
+		free(list);
+		goto fail;
+	}
+	/* jansson refuses \u0000 and invalid UTF-8 in a string. */
+	chars = text_length_utf8(text);
+	if (chars > MODEL_TEXT_MAX_CHARS) {
+		fail(p, "text", "too long (%zu characters); a question has at "
+		    "most %d characters", chars, MODEL_TEXT_MAX_CHARS);
+		goto fail;
+	}
+	if (h->nexamples == EXAMPLES_MAX) {
+		fail(p, "", "more than %d examples in all; that is the limit: "
+		    "list fewer files or shorten them", EXAMPLES_MAX);
+		goto fail;
+	}
+	h->example_bytes += strlen(text);
+	if (h->example_bytes > EXAMPLES_BYTES_MAX) {
+		fail(p, "", "the examples hold more than %d bytes of text in "
+		    "all; that is the limit: list fewer files",
+		    EXAMPLES_BYTES_MAX);
+		goto fail;
+	}
+	if (h->nexamples == h->examples_cap) {
+		h->examples_cap = h->examples_cap == 0 ? 256 :
+		    h->examples_cap * 2;
+		h->examples = xreallocarray(h->examples, h->examples_cap,
+		    sizeof *h->examples);
+	}
+	x = &h->examples[h->nexamples++];
+	x->lang = find_language(ev, lang);
+	x->theme = t;
+	x->text = own(p, text);
+	rc = 0;
+fail:
+	json_decref(o);
+	return rc;
+}
+
+/*
+ * Read one example file, line by line; a problem is reported as
+ * "FILE:LINE: what is wrong" in *cause.
+ */
+static int
+example_file(struct event_holder *h, const char *path, char **cause)
+{
+	struct parser p = { h, NULL };
+	char *line = NULL, *why = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t len;
+	int rc = -1;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		*cause = xasprintf("cannot open the theme examples file %s: "
+		    "%s; check theme_examples in the event file", path,
+		    strerror(errno));
+		return -1;
+	}
+	p.cause = &why;
+	while ((len = getline(&line, &cap, f)) != -1) {
+		lineno++;
+		if (blank(line))
+			continue;
+		if (len > EXAMPLE_LINE_MAX) {
+			*cause = xasprintf("%s:%zu: the line is %zd bytes; the "
+			    "limit is %d", path, lineno, len, EXAMPLE_LINE_MAX);
+			goto fail;
+		}
+		if (example_line(&p, line, (size_t)len) < 0) {
+			*cause = xasprintf("%s:%zu: %s", path, lineno, why);
+			goto fail;
+		}
+	}
+	if (ferror(f)) {
+		*cause = xasprintf("cannot read the theme examples file %s: %s",
+		    path, strerror(errno));
+		goto fail;
+	}
+	rc = 0;
+fail:
+	free(why);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/*
+ * Read the labelled example files an event file names, relative to the
+ * event file's directory, and hand them to the event.
+ */
+static int
+load_examples(struct event_file *ef, const char *event_path, char **cause)
+{
+	struct event_holder *h = (struct event_holder *)ef;
+	const char *slash = strrchr(event_path, '/');
+	char *why = NULL, *path;
+	size_t i;
+	int dirlen = slash == NULL ? 0 : (int)(slash - event_path + 1);
+
+	for (i = 0; i < h->nexample_files; i++) {
+		if (h->example_files[i][0] == '/')
+			path = xasprintf("%s", h->example_files[i]);
+		else
+			path = xasprintf("%.*s%s", dirlen, event_path,
+			    h->example_files[i]);
+		if (example_file(h, path, &why) < 0) {
+			if (cause != NULL)
+				*cause = xasprintf("%s: theme_examples[%zu]: %s",
+				    event_path, i, why);
+			free(why);
+			free(path);
+			return -1;
+		}
+		free(path);
+	}
+	ef->event.examples = h->examples;
+	ef->event.nexamples = h->nexamples;
+	return 0;
 }
 
 /* Read an event file from disk, refusing huge ones before reading them. */
@@ -927,6 +1157,10 @@ event_load(const char *path, char **cause)
 	ef = event_parse(text, len, &why);
 	if (ef == NULL && cause != NULL)
 		*cause = xasprintf("%s: %s", path, why);
+	if (ef != NULL && load_examples(ef, path, cause) < 0) {
+		event_destroy(ef);
+		ef = NULL;
+	}
 
 fail:
 	free(why);
@@ -959,6 +1193,8 @@ event_destroy(struct event_file *ef)
 	free(ev->segments);
 	free(ef->speakers);
 	free(ef->text);
+	free(h->example_files);
+	free(h->examples);
 	free(h);
 }
 

@@ -86,6 +86,16 @@ assert_refused(const char *text, size_t len, const char *fragment)
 	free(cause);
 }
 
+/* Assert that single-quoted event text is refused with fragment. */
+static void
+assert_refused_json(const char *text, const char *fragment)
+{
+	char *t = json(text);
+
+	assert_refused(t, strlen(t), fragment);
+	free(t);
+}
+
 /* The path of the shipped sample (free it). */
 static char *
 sample_path(void)
@@ -789,6 +799,210 @@ test_load_errors(void **state)
 	event_destroy(NULL);
 }
 
+/* A directory made for one test, and the files written in it. */
+struct scratch {
+	char dir[64];
+	char paths[8][128];
+	int npaths;
+};
+
+/* Write text (single quotes become double) to a file of the scratch dir. */
+static const char *
+scratch_write(struct scratch *sc, const char *name, const char *text)
+{
+	char *path = sc->paths[sc->npaths++], *t = json(text), buf[128];
+	FILE *f;
+
+	snprintf(buf, sizeof buf, "%s/%s", sc->dir, name);
+	memcpy(path, buf, sizeof buf);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(t, 1, strlen(t), f), strlen(t));
+	fclose(f);
+	free(t);
+	return path;
+}
+
+/* Remove the files and the directory of a scratch. */
+static void
+scratch_remove(struct scratch *sc)
+{
+	int i;
+
+	for (i = 0; i < sc->npaths; i++)
+		unlink(sc->paths[i]);
+	rmdir(sc->dir);
+	sc->npaths = 0;
+}
+
+/* An event naming two example files, as the cases below vary them. */
+#define EXAMPLES_EVENT HEAD THEMES \
+	"'theme_examples':['ex1.jsonl','ex2.jsonl']," SEGS "}"
+
+/*
+ * Load EXAMPLES_EVENT with the two example files given, expecting it
+ * refused with a message holding fragment (NULL: expecting it loaded,
+ * which is returned).
+ */
+static struct event_file *
+load_examples(const char *ex1, const char *ex2, const char *fragment)
+{
+	struct scratch sc = { "/tmp/podium-test-examples-XXXXXX", {{0}}, 0 };
+	struct event_file *ef;
+	const char *event;
+	char *cause = NULL;
+
+	assert_non_null(mkdtemp(sc.dir));
+	event = scratch_write(&sc, "event.json", EXAMPLES_EVENT);
+	if (ex1 != NULL)
+		scratch_write(&sc, "ex1.jsonl", ex1);
+	if (ex2 != NULL)
+		scratch_write(&sc, "ex2.jsonl", ex2);
+	ef = event_load(event, &cause);
+	if (fragment == NULL) {
+		if (ef == NULL)
+			fail_msg("refused: %s", cause);
+	} else {
+		if (ef != NULL)
+			fail_msg("accepted, expected \"%s\"", fragment);
+		if (strstr(cause, fragment) == NULL)
+			fail_msg("message \"%s\" lacks \"%s\"", cause, fragment);
+		free(cause);
+	}
+	scratch_remove(&sc);
+	return ef;
+}
+
+/*
+ * Labelled examples named by the event file are read relative to it, in
+ * order, their languages spelt as the event spells them, their themes as
+ * indexes; an event parsed from text alone checks the names only.
+ */
+static void
+test_examples(void **state)
+{
+	struct event_file *ef;
+	const struct model_event *ev;
+	char *cause = NULL;
+
+	(void)state;
+	ef = load_examples("{'lang':'EN','theme':'funding','text':'Who pays "
+	    "the rent next year?'}\n\n  \n{'theme':'other','lang':'fr',"
+	    "'text':'Le lien ne marche pas'}\n",
+	    "{'lang':'en','theme':'other','text':'Is this recorded?'}", NULL);
+	ev = &ef->event;
+	assert_int_equal(ev->nexamples, 3);
+	assert_ptr_equal(ev->examples[0].lang, ev->languages[0]);
+	assert_int_equal(ev->examples[0].theme, 0);
+	assert_string_equal(ev->examples[0].text, "Who pays the rent next year?");
+	assert_string_equal(ev->examples[1].lang, "fr");
+	assert_int_equal(ev->examples[1].theme, 1);
+	assert_string_equal(ev->examples[2].text, "Is this recorded?");
+	event_destroy(ef);
+
+	/* Without the file's directory nothing is read. */
+	ef = parse(EXAMPLES_EVENT, &cause);
+	assert_non_null(ef);
+	assert_int_equal(ef->event.nexamples, 0);
+	event_destroy(ef);
+
+	/* An event without the field has none. */
+	ef = load_sample();
+	event_destroy(ef);
+	ef = parse(VALID, &cause);
+	assert_non_null(ef);
+	assert_int_equal(ef->event.nexamples, 0);
+	assert_null(ef->event.examples);
+	event_destroy(ef);
+}
+
+/* Example files with a problem are refused, naming the file and line. */
+static void
+test_examples_broken(void **state)
+{
+	static const struct {
+		const char *ex2;
+		const char *fragment;
+	} cases[] = {
+		{ "{'lang':'en','theme':'other','text':'ok'}\n"
+		  "{'lang':'en','theme':'fundin','text':'Money?'}",
+		  "ex2.jsonl:2: theme: 'fundin' is not a theme key of this "
+		  "event; the keys are funding, other" },
+		{ "\n{'lang':'de','theme':'other','text':'Hallo'}",
+		  "ex2.jsonl:2: lang: 'de' is not one of the event's languages "
+		  "en, fr" },
+		{ "{'lang':'en','theme':'other','text':'ok','label':'x'}",
+		  "ex2.jsonl:1: label: unknown field; an example has lang, "
+		  "theme, text" },
+		{ "{'lang':'en','theme':'other'}",
+		  "ex2.jsonl:1: text: missing; it is required" },
+		{ "{'lang':'en','theme':'other','text':'  '}",
+		  "ex2.jsonl:1: text: must not be empty" },
+		{ "{'lang':'en','theme':'other','text':7}",
+		  "ex2.jsonl:1: text: must be a string, not a whole number" },
+		{ "['en','other','text']",
+		  "ex2.jsonl:1: must be an object {...}, not a list" },
+		{ "{'lang':'en','theme':'other','text':'a'} {",
+		  "ex2.jsonl:1: not valid JSON" },
+		{ "{'lang':'en','theme':'other','text':'a\\u0000b'}",
+		  "ex2.jsonl:1: not valid JSON (column 46: \\u0000 is not "
+		  "allowed" },
+	};
+	char *big, *line, *many, *p;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		load_examples("", cases[i].ex2, cases[i].fragment);
+	/* The second file is named in the message, after the event's path. */
+	load_examples("", "x", "theme_examples[1]: /tmp/podium-test-examples-");
+	load_examples("{'lang':'en','theme':'other','text':'ok'}", NULL,
+	    "cannot open the theme examples file /tmp/podium-test-examples-");
+
+	/* 4000 characters are a question; 4001 are not. */
+	big = malloc(MODEL_TEXT_MAX_CHARS * 2 + 64);
+	line = malloc(MODEL_TEXT_MAX_CHARS * 2 + 128);
+	assert_non_null(big);
+	assert_non_null(line);
+	for (i = 0; i < MODEL_TEXT_MAX_CHARS; i++)
+		memcpy(big + 2 * i, "\xc3\xa9", 2);     /* é: 2 bytes each */
+	big[2 * MODEL_TEXT_MAX_CHARS] = '\0';
+	snprintf(line, MODEL_TEXT_MAX_CHARS * 2 + 128,
+	    "{'lang':'fr','theme':'other','text':'%s'}", big);
+	event_destroy(load_examples("", line, NULL));
+	snprintf(line, MODEL_TEXT_MAX_CHARS * 2 + 128,
+	    "{'lang':'fr','theme':'other','text':'%se'}", big);
+	load_examples("", line, "ex2.jsonl:1: text: too long (4001 "
+	    "characters)");
+	free(big);
+	free(line);
+
+	/* At most 20,000 examples in all the files. */
+	many = malloc(20001 * 48 + 1);
+	assert_non_null(many);
+	for (i = 0, p = many; i < 20001; i++)
+		p += sprintf(p, "{'lang':'en','theme':'other','text':'q%zu'}\n",
+		    i);
+	load_examples("", many, "ex2.jsonl:20001: more than 20000 examples "
+	    "in all");
+	free(many);
+
+	/* The names themselves are checked with the event. */
+	assert_refused_json(HEAD THEMES "'theme_examples':'ex.jsonl'," SEGS "}",
+	    "theme_examples: must be a list [...], not a string");
+	assert_refused_json(HEAD THEMES "'theme_examples':[3]," SEGS "}",
+	    "theme_examples[0]: must be a file name, not a whole number");
+	assert_refused_json(HEAD THEMES "'theme_examples':['a','b','a'],"
+	    SEGS "}", "theme_examples[2]: 'a' is listed twice");
+	assert_refused_json(HEAD THEMES "'theme_examples':['']," SEGS "}",
+	    "theme_examples[0]: must not be empty");
+	assert_refused_json(HEAD THEMES "'theme_examples':['1','2','3','4',"
+	    "'5','6','7','8','9','10','11','12','13','14','15','16','17'],"
+	    SEGS "}", "theme_examples: has 17 entries; the limit is 16");
+	assert_refused_json(HEAD "'theme_examples':['a']," SEGS "}",
+	    "theme_examples: the event has no themes to learn");
+}
+
 int
 main(void)
 {
@@ -807,6 +1021,8 @@ main(void)
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_examples),
+		cmocka_unit_test(test_examples_broken),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
