@@ -16,13 +16,24 @@
  * are right at each confidence, and with --errors the questions missed. Then every question is timed on its own for the cost
  * of one question (median and tail), unless --no-speed.
  *
- * With --loso (leave one set out) the scoring constants are tuned on all
- * sets but one, by a grid search, and measured on the one left out, for
- * each set in turn: how well constants chosen on some writers' questions
- * do on another's.
+ * The classifier is the event's: its keywords and, if the event file
+ * names theme_examples, a model learned from them (a set among those is
+ * then not scored blind); --keywords-only leaves the model out.
+ *
+ * With --loso (leave one set out) the keyword scoring constants are tuned
+ * on all sets but one, by a grid search, and measured on the one left
+ * out, for each set in turn: how well constants chosen on some writers'
+ * questions do on another's. With --learn each set is scored by the
+ * keywords alone and by the keywords with a model learned from the other
+ * sets (not from the event's examples), per language; --set NAME=VALUE
+ * changes one of the model's constants first. --learn-grid searches the
+ * model's constants by nested leave one set out: for each set, the
+ * constants best on the others (each of them left out in turn) and that
+ * set's accuracy with them.
  *
  *   classify-accuracy [--errors] [--no-lang] [--quick] [--no-speed]
- *       [--loso] [--min PERCENT] EVENT.json
+ *       [--keywords-only] [--loso] [--learn] [--learn-grid]
+ *       [--set NAME=VALUE]... [--min PERCENT] EVENT.json
  *       [--labels LABELS.json] FILE.jsonl...
  *
  * --errors lists the questions classified wrongly (with their text: not on
@@ -625,7 +636,7 @@ report_loso(const struct model_event *ev, struct items *it, bool no_lang)
 	do {
 		memcpy(points + p * AXES, idx, sizeof idx);
 		grid_point(&t, idx);
-		c = classify_create_tuned(ev, &t);
+		c = classify_create_learned(ev, NULL, 0, &t);
 		classify_all(c, it, no_lang);
 		classify_destroy(c);
 		for (s = 0; s < it->nsets; s++)
@@ -653,7 +664,7 @@ report_loso(const struct model_event *ev, struct items *it, bool no_lang)
 		}
 	}
 	classify_tuning_default(&t);
-	c = classify_create_tuned(ev, &t);
+	c = classify_create_learned(ev, NULL, 0, &t);
 	classify_all(c, it, no_lang);
 	classify_destroy(c);
 	for (s = 0; s < it->nsets; s++) {
@@ -677,12 +688,305 @@ report_loso(const struct model_event *ev, struct items *it, bool no_lang)
 	free(best);
 }
 
+/*
+ * The examples of every set but `out` (and, if out2 >= 0, but that one
+ * too), as the classifier learns them; returns how many.
+ */
+static size_t
+examples_but(const struct model_event *ev, const struct items *it, int out,
+    int out2, struct model_example *ex)
+{
+	size_t i, n = 0;
+	int t;
+
+	for (i = 0; i < it->n; i++) {
+		if (it->v[i].set == out || it->v[i].set == out2)
+			continue;
+		t = event_theme_index(ev, it->v[i].theme);
+		if (t < 0)
+			continue;
+		ex[n].lang = it->v[i].lang;
+		ex[n].theme = t;
+		ex[n].text = it->v[i].text;
+		n++;
+	}
+	return n;
+}
+
+/* Print one row of accuracy per language of a set (set < 0: all). */
+static void
+learn_row(const char *label, const struct items *it, int set,
+    const char *const *langs, size_t nl)
+{
+	size_t i, j, n, ok;
+
+	printf("  %-22s", label);
+	for (j = 0; j < nl; j++) {
+		n = ok = 0;
+		for (i = 0; i < it->n; i++) {
+			if (!in_set(it, i, set) ||
+			    strcmp(it->v[i].lang, langs[j]) != 0)
+				continue;
+			n++;
+			ok += right(it, i);
+		}
+		printf(" %5.1f%% (%3zu)", percent(ok, n), n);
+	}
+	ok = count_right(it, set, &n);
+	printf(" %5.1f%% (%3zu)\n", percent(ok, n), n);
+}
+
+/*
+ * Leave one set out for the learned model: each set scored by the
+ * keywords alone and by the keywords with a model learned from the other
+ * sets (constants t), per language; then the mean over the sets and all
+ * questions pooled. Returns the mean accuracy with the model.
+ */
+static double
+report_learn(const struct model_event *ev, struct items *it, bool no_lang,
+    const struct classify_tuning *t)
+{
+	struct model_example *ex = xrealloc(NULL, it->n * sizeof *ex);
+	const char *langs[LANGS_MAX];
+	const char **kw_got = xrealloc(NULL, it->n * sizeof *kw_got);
+	size_t nl = 0, i, j, n, nex, ok, ok_kw = 0, ok_l = 0, all = 0;
+	double sum_kw = 0, sum_l = 0, build, t0, line_l[SETS_MAX];
+	struct classify *c;
+	int s;
+
+	for (i = 0; i < it->n; i++) {
+		for (j = 0; j < nl && strcmp(langs[j], it->v[i].lang) != 0; j++)
+			;
+		if (j == nl && nl < LANGS_MAX)
+			langs[nl++] = it->v[i].lang;
+	}
+	c = classify_create_learned(ev, NULL, 0, t);
+	classify_all(c, it, no_lang);
+	classify_destroy(c);
+	for (i = 0; i < it->n; i++)
+		kw_got[i] = it->v[i].got;
+	printf("\n=== leave one set out, learned model: each set scored with "
+	    "a model learned from the other sets and the keywords\n"
+	    "(learn_weight=%g alpha=%g keywords=%g prefix=%g bigrams=%g "
+	    "by_lang=%g)\n\n  %-22s", t->learn_weight, t->learn_alpha,
+	    t->learn_keywords, t->learn_prefix, t->learn_bigrams,
+	    t->learn_by_lang, "");
+	for (j = 0; j < nl; j++)
+		printf(" %12s", langs[j]);
+	printf(" %12s\n", "all");
+	for (s = 0; s < it->nsets; s++) {
+		nex = examples_but(ev, it, s, -1, ex);
+		t0 = now_s();
+		c = classify_create_learned(ev, ex, nex, t);
+		build = now_s() - t0;
+		for (i = 0; i < it->n; i++)
+			it->v[i].got = kw_got[i];
+		printf("  %s (trained on %zu, built in %.1f ms, %zu KB)\n",
+		    it->set[s], nex, build * 1e3, classify_size(c) / 1024);
+		learn_row("keywords only", it, s, langs, nl);
+		ok = count_right(it, s, &n);
+		sum_kw += percent(ok, n);
+		ok_kw += ok;
+		for (i = 0; i < it->n; i++)
+			if (in_set(it, i, s))
+				it->v[i].got = classify_text(c, it->v[i].text,
+				    no_lang ? NULL : it->v[i].lang,
+				    &it->v[i].confidence);
+		learn_row("keywords + model", it, s, langs, nl);
+		ok = count_right(it, s, &n);
+		line_l[s] = percent(ok, n);
+		sum_l += percent(ok, n);
+		ok_l += ok;
+		all += n;
+		classify_destroy(c);
+	}
+	printf("\n  mean over the sets left out: keywords %.1f%%, keywords + "
+	    "model %.1f%%\n  all %zu questions pooled: keywords %.1f%%, "
+	    "keywords + model %.1f%%\n", sum_kw / it->nsets, sum_l / it->nsets,
+	    all, percent(ok_kw, all), percent(ok_l, all));
+	printf("  in one line, set by set with the model, then the mean:");
+	for (s = 0; s < it->nsets; s++)
+		printf(" %.1f", line_l[s]);
+	printf(" | %.2f\n", sum_l / it->nsets);
+	free(ex);
+	free(kw_got);
+	return sum_l / it->nsets;
+}
+
+/* The model's constants the nested search tries. */
+static const struct axis learn_grid[] = {
+	{ "learn_weight", offsetof(struct classify_tuning, learn_weight),
+	  { 0.1, 0.15, 0.25, 0.4, 0.6, 1.0, 2.0 }, 7 },
+	{ "learn_alpha", offsetof(struct classify_tuning, learn_alpha),
+	  { 0.1, 0.25, 0.5, 1.0 }, 4 },
+	{ "learn_keywords", offsetof(struct classify_tuning, learn_keywords),
+	  { 0.0, 1.0, 3.0 }, 3 },
+	{ "learn_prefix", offsetof(struct classify_tuning, learn_prefix),
+	  { 0, 5, 6, 7 }, 4 },
+	{ "learn_bigrams", offsetof(struct classify_tuning, learn_bigrams),
+	  { 0, 1 }, 2 },
+	{ "learn_by_lang", offsetof(struct classify_tuning, learn_by_lang),
+	  { 0, 1 }, 2 },
+};
+
+#define LEARN_AXES (sizeof learn_grid / sizeof learn_grid[0])
+
+/*
+ * Right answers of set `test` with a model learned without sets a and b
+ * (b may be -1), at constants t.
+ */
+static int
+learn_score(const struct model_event *ev, struct items *it, bool no_lang,
+    const struct classify_tuning *t, struct model_example *ex, int a,
+    int b, int *right_a, int *right_b)
+{
+	struct classify *c;
+	size_t i, nex = examples_but(ev, it, a, b, ex);
+
+	c = classify_create_learned(ev, ex, nex, t);
+	*right_a = *right_b = 0;
+	for (i = 0; i < it->n; i++) {
+		if (it->v[i].set != a && it->v[i].set != b)
+			continue;
+		it->v[i].got = classify_text(c, it->v[i].text,
+		    no_lang ? NULL : it->v[i].lang, NULL);
+		if (right(it, i))
+			(*(it->v[i].set == a ? right_a : right_b))++;
+	}
+	classify_destroy(c);
+	return 0;
+}
+
+/*
+ * Nested leave one set out over the model's constants: for each set, the
+ * constants with the best mean accuracy when each of the other sets is
+ * left out in turn (trained on the rest), then that set's accuracy with
+ * them (trained on all the others). The estimate is not tuned on the set
+ * it scores. Also prints the constants best over all sets (the defaults'
+ * candidates) and how the defaults do.
+ */
+static void
+report_learn_grid(const struct model_event *ev, struct items *it,
+    bool no_lang)
+{
+	size_t npoints = 1, a, p, ns = (size_t)it->nsets, n;
+	int idx[LEARN_AXES], s, k, ra, rb, *outer, *pair, *pts, bestp, *setn;
+	struct model_example *ex = xrealloc(NULL, it->n * sizeof *ex);
+	struct classify_tuning t;
+	double inner, best, sum = 0, mean, gbest = -1;
+	int gp = 0;
+
+	for (a = 0; a < LEARN_AXES; a++)
+		npoints *= (size_t)learn_grid[a].nvalues;
+	/* outer[p][s]: right on s trained on all others; pair[p][s][k]:
+	 * right on s trained without s and k. */
+	outer = xrealloc(NULL, npoints * ns * sizeof *outer);
+	pair = xrealloc(NULL, npoints * ns * ns * sizeof *pair);
+	pts = xrealloc(NULL, npoints * LEARN_AXES * sizeof *pts);
+	setn = xrealloc(NULL, ns * sizeof *setn);
+	for (s = 0; s < (int)ns; s++)
+		if (count_right(it, s, &n) <= n)
+			setn[s] = (int)n;
+	memset(idx, 0, sizeof idx);
+	p = 0;
+	do {
+		memcpy(pts + p * LEARN_AXES, idx, sizeof idx);
+		classify_tuning_default(&t);
+		for (a = 0; a < LEARN_AXES; a++)
+			*axis_value(&t, &learn_grid[a]) =
+			    learn_grid[a].values[idx[a]];
+		for (s = 0; s < (int)ns; s++) {
+			learn_score(ev, it, no_lang, &t, ex, s, -1, &ra, &rb);
+			outer[p * ns + (size_t)s] = ra;
+			for (k = s + 1; k < (int)ns; k++) {
+				learn_score(ev, it, no_lang, &t, ex, s, k,
+				    &ra, &rb);
+				pair[(p * ns + (size_t)s) * ns + (size_t)k] = ra;
+				pair[(p * ns + (size_t)k) * ns + (size_t)s] = rb;
+			}
+		}
+		p++;
+		for (a = 0; a < LEARN_AXES; a++) {
+			if (++idx[a] < learn_grid[a].nvalues)
+				break;
+			idx[a] = 0;
+		}
+	} while (a < LEARN_AXES);
+	printf("\n=== nested leave one set out over the model's constants "
+	    "(%zu grid points)\n", npoints);
+	for (s = 0; s < (int)ns; s++) {
+		best = -1;
+		bestp = 0;
+		for (p = 0; p < npoints; p++) {
+			inner = 0;
+			for (k = 0; k < (int)ns; k++)
+				if (k != s)
+					inner += percent((size_t)pair[(p * ns +
+					    (size_t)k) * ns + (size_t)s],
+					    (size_t)setn[k]);
+			if (inner > best + 1e-9) {
+				best = inner;
+				bestp = (int)p;
+			}
+		}
+		printf("  %-40s %5.1f%%  chosen on the others (their mean %.1f%%):",
+		    it->set[s], percent((size_t)outer[(size_t)bestp * ns +
+		    (size_t)s], (size_t)setn[s]), best / (double)(ns - 1));
+		for (a = 0; a < LEARN_AXES; a++)
+			printf(" %g", learn_grid[a].values[
+			    pts[(size_t)bestp * LEARN_AXES + a]]);
+		printf("\n");
+		sum += percent((size_t)outer[(size_t)bestp * ns + (size_t)s],
+		    (size_t)setn[s]);
+	}
+	printf("  mean of the nested estimates: %.1f%%\n", sum / (double)ns);
+	for (p = 0; p < npoints; p++) {
+		mean = 0;
+		for (s = 0; s < (int)ns; s++)
+			mean += percent((size_t)outer[p * ns + (size_t)s],
+			    (size_t)setn[s]);
+		mean /= (double)ns;
+		if (mean > gbest + 1e-9) {
+			gbest = mean;
+			gp = (int)p;
+		}
+	}
+	printf("  best over all sets (not an estimate): %.1f%% at", gbest);
+	for (a = 0; a < LEARN_AXES; a++)
+		printf(" %s=%g", learn_grid[a].name,
+		    learn_grid[a].values[pts[(size_t)gp * LEARN_AXES + a]]);
+	printf("\n");
+	free(ex);
+	free(outer);
+	free(pair);
+	free(pts);
+	free(setn);
+}
+
+/* Set one of the model's constants from NAME=VALUE (--set); -1 if unknown. */
+static int
+set_constant(struct classify_tuning *t, const char *arg)
+{
+	size_t a, n = strcspn(arg, "=");
+
+	for (a = 0; a < LEARN_AXES; a++)
+		if (strlen(learn_grid[a].name) == n &&
+		    strncmp(arg, learn_grid[a].name, n) == 0 && arg[n] == '=') {
+			*axis_value(t, &learn_grid[a]) = atof(arg + n + 1);
+			return 0;
+		}
+	fprintf(stderr, "classify-accuracy: --set: no constant %.*s\n",
+	    (int)n, arg);
+	return -1;
+}
+
 /* Print the usage line and fail. */
 static int
 usage(void)
 {
 	fprintf(stderr, "usage: classify-accuracy [--errors] [--no-lang] "
-	    "[--quick] [--no-speed] [--loso] [--min PERCENT] EVENT.json "
+	    "[--quick] [--no-speed] [--loso] [--learn] [--learn-grid] "
+	    "[--keywords-only] [--set NAME=VALUE] [--min PERCENT] EVENT.json "
 	    "[--labels LABELS.json] FILE.jsonl...\n");
 	return 2;
 }
@@ -698,12 +1002,17 @@ main(int argc, char **argv)
 	json_error_t jerr;
 	char *cause = NULL;
 	bool errors = false, no_lang = false, quick = false, speed = true;
-	bool loso = false;
+	bool loso = false, learn = false, learn_grid_run = false;
+	bool keywords_only = false;
+	struct classify_tuning tune;
+	double t0, build = 1e9;
+	int r;
 	double min = -1.0, acc;
 	size_t i, n, ok;
 	int a = 1, rc = 1, s;
 
 	memset(&it, 0, sizeof it);
+	classify_tuning_default(&tune);
 	for (; a < argc && strncmp(argv[a], "--", 2) == 0; a++) {
 		if (strcmp(argv[a], "--errors") == 0)
 			errors = true;
@@ -715,6 +1024,16 @@ main(int argc, char **argv)
 			speed = false;
 		else if (strcmp(argv[a], "--loso") == 0)
 			loso = true;
+		else if (strcmp(argv[a], "--learn") == 0)
+			learn = true;
+		else if (strcmp(argv[a], "--learn-grid") == 0)
+			learn_grid_run = true;
+		else if (strcmp(argv[a], "--keywords-only") == 0)
+			keywords_only = true;
+		else if (strcmp(argv[a], "--set") == 0 && a + 1 < argc) {
+			if (set_constant(&tune, argv[++a]) < 0)
+				return usage();
+		}
 		else if (strcmp(argv[a], "--min") == 0 && a + 1 < argc)
 			min = atof(argv[++a]);
 		else
@@ -751,11 +1070,26 @@ main(int argc, char **argv)
 		fprintf(stderr, "classify-accuracy: no labelled questions\n");
 		goto out;
 	}
-	c = classify_create(&ef->event);
+	/* Building is timed as the console does it, best of 30. */
+	for (r = 0; r < 30; r++) {
+		classify_destroy(c);
+		t0 = now_s();
+		c = keywords_only ? classify_create_learned(&ef->event, NULL, 0,
+		    NULL) : classify_create(&ef->event);
+		if (now_s() - t0 < build)
+			build = now_s() - t0;
+	}
 	classify_all(c, &it, no_lang);
 	printf("questions: %zu in %d set%s%s\n", it.n, it.nsets,
 	    it.nsets == 1 ? "" : "s",
 	    no_lang ? " (classified without their language)" : "");
+	printf("classifier: %s, built in %.2f ms (best of 30), %zu KB\n",
+	    keywords_only || ef->event.nexamples == 0 ? "keywords only" :
+	    "keywords and a model learned from the event's examples (a set "
+	    "among them is not scored blind)", build * 1e3,
+	    classify_size(c) / 1024);
+	if (!keywords_only && ef->event.nexamples > 0)
+		printf("  the event's examples: %zu\n", ef->event.nexamples);
 	for (s = 0; s < it.nsets; s++)
 		report_set(&ef->event, &it, s, errors);
 	if (it.nsets > 1) {
@@ -772,6 +1106,13 @@ main(int argc, char **argv)
 	printf("  %6.1f%%  %4zu  all\n", acc, n);
 	if (speed)
 		report_speed(c, &it, no_lang, quick ? REPEATS_QUICK : REPEATS);
+	if ((learn || learn_grid_run) && it.nsets < 2)
+		printf("\n--learn needs at least two sets\n");
+	else if (learn) {
+		(void)report_learn(&ef->event, &it, no_lang, &tune);
+	}
+	if (learn_grid_run && it.nsets >= 2)
+		report_learn_grid(&ef->event, &it, no_lang);
 	if (loso) {
 		if (it.nsets < 2)
 			printf("\n--loso needs at least two sets\n");

@@ -3,9 +3,11 @@
  * from the event's per-theme keywords, in any of the event's languages.
  *
  * Data flow: classify_create() reads the themes of an event once,
- * normalises and stems every keyword and indexes them; classify_text()
- * then normalises a question the same way, finds the keywords it contains
- * and scores the themes. The chair sees the suggestion and may override
+ * normalises and stems every keyword and indexes them, and, when the
+ * event carries labelled examples, counts their stemmed words per theme
+ * (a naive Bayes model); classify_text() then normalises a question the
+ * same way, finds the keywords it contains, scores the themes, and adds
+ * the model's log-posterior of each theme. The chair sees the suggestion and may override
  * it. How it works and how well: docs/CLASSIFIER.md.
  *
  * Pure computation: no I/O, no curses, no SQLite, no event loop. A built
@@ -71,6 +73,13 @@ struct classify_tuning {
 	double topic_factor;  /* factor for the event's own topic */
 	double min_score;     /* least score a real theme needs to win */
 	double asked_bonus;   /* factor for what the sentence asked says */
+	/* The model learned from labelled examples (none: keywords only). */
+	double learn_weight;  /* weight of its log-posterior beside the keyword score */
+	double learn_alpha;   /* additive smoothing of its word counts */
+	double learn_keywords; /* each keyword counts as this many words of its theme */
+	double learn_prefix;  /* characters of a stem kept as a word (0: all) */
+	double learn_bigrams; /* 1: pairs of neighbouring words are words too */
+	double learn_by_lang; /* 1: one model per language, 0: one for all */
 };
 
 /* Fill in the constants classify_create() uses. */
@@ -82,5 +91,20 @@ void classify_tuning_default(struct classify_tuning *t);
  */
 struct classify *classify_create_tuned(const struct model_event *ev,
     const struct classify_tuning *t);
+
+/*
+ * Build a classifier that learns from the labelled examples ex[0..nex)
+ * instead of the event's own (ev->examples), with the constants t (NULL:
+ * the defaults): a benchmark trains on some labelled sets and scores
+ * another. The examples are read here only; nex 0 gives the keywords
+ * alone. classify_create(ev) is classify_create_learned(ev, ev->examples,
+ * ev->nexamples, NULL).
+ */
+struct classify *classify_create_learned(const struct model_event *ev,
+    const struct model_example *ex, size_t nex,
+    const struct classify_tuning *t);
+
+/* Bytes a classifier holds (its keyword index and learned model). */
+size_t classify_size(const struct classify *c);
 
 #endif /* PODIUM_CLASSIFY_H */

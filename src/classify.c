@@ -37,6 +37,16 @@
  * confidence grows with the margin over the runner-up and with the best
  * score.
  *
+ * With labelled examples (the event's theme_examples, or any given to
+ * classify_create_learned()), classify_create() also learns a
+ * multinomial naive Bayes model: each example is normalised and cut into
+ * words as a question is, the small words dropped, each word stemmed for
+ * the example's language as keywords are and cut to a few characters,
+ * and counted once for its theme; the keywords count too, as words of
+ * their theme. classify_text() then adds, to each theme's keyword score,
+ * a weight times the model's log-posterior of the theme for the
+ * question's words, and the best sum wins.
+ *
  * Nothing is allocated per question; see docs/CLASSIFIER.md for the
  * measured accuracy and speed and the reasons behind each rule.
  */
@@ -44,6 +54,7 @@
 
 #include <limits.h>
 #include <locale.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,6 +97,9 @@
 /* Places an Arabic word may start after its clitics. */
 #define STARTS_MAX 20
 
+/* Words (and pairs of words) of one text the learned model looks at. */
+#define FEATURES_MAX 1024
+
 /* Stems of fewer characters must be whole words (plus an ending). */
 #define PREFIX_MIN_LATIN 4
 #define PREFIX_MIN_ARABIC 4
@@ -103,6 +117,12 @@ static const struct classify_tuning tuning_default = {
 	.topic_factor = 0.7,  /* the event's own topic is in every question */
 	.min_score = 0.3,     /* a lone word of another language is not enough */
 	.asked_bonus = 1.5,   /* found in the question asked, not its preamble */
+	.learn_weight = 0.25, /* chosen by leave-one-set-out, docs/CLASSIFIER.md */
+	.learn_alpha = 0.25,
+	.learn_keywords = 3.0,
+	.learn_prefix = 6,
+	.learn_bigrams = 0,
+	.learn_by_lang = 0,
 };
 
 #define NONE UINT32_MAX
@@ -151,6 +171,13 @@ struct classify {
 	size_t nkws, kws_cap;
 	char *pool;           /* stems, back to back */
 	size_t pool_len, pool_cap;
+	/* The model learned from examples; nfeats 0 without examples. */
+	uint64_t *feat_key;   /* a word's hash, by feature */
+	float *feat_logp;     /* [feature][theme]: log P(word | theme) */
+	size_t nfeats, feats_cap;
+	uint32_t *slot;       /* hash table of features: index + 1, 0 free */
+	size_t nslots;        /* a power of two */
+	bool learned;
 };
 
 /* A word of the question being classified. */
@@ -1474,6 +1501,268 @@ find_topic(struct classify *c)
 	free(t);
 }
 
+/* FNV-1a hash of n bytes, continuing from h. */
+static uint64_t
+hash_bytes(uint64_t h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* The hash a language mixes into its words when each has its own model. */
+static uint64_t
+lang_salt(const struct classify *c, const char *lang)
+{
+	char low[MODEL_LANG_MAX + 1];
+	size_t i, n;
+
+	if (c->tune.learn_by_lang < 0.5)
+		return 0;
+	if (lang == NULL)
+		return 1;
+	n = strcspn(lang, "-_");
+	for (i = 0; i < n && i < MODEL_LANG_MAX; i++)
+		low[i] = (char)(lang[i] >= 'A' && lang[i] <= 'Z' ?
+		    lang[i] - 'A' + 'a' : lang[i]);
+	return hash_bytes(0xcbf29ce484222325ULL, low, i) * 0x9e3779b97f4a7c15ULL;
+}
+
+/*
+ * The learned model's word for question word ti: stemmed for the text's
+ * language as keywords are (an Arabic word also loses a leading "and"),
+ * then cut to learn_prefix characters, so that financement, financing
+ * and financiación are one word, as the keyword financ meets them all.
+ */
+static uint64_t
+word_hash(const struct classify *c, const struct text *t, size_t ti,
+    enum stem_lang sl)
+{
+	const struct token *tk = &t->tok[ti];
+	const char *w = t->norm + tk->off;
+	size_t n = tk->len, start, keep, i, k;
+
+	if (tk->arabic) {
+		if (starts_with(w, n, "و") && utf8_chars(w, n) >= 5) {
+			w += 2;
+			n -= 2;
+		}
+		n = stem_arabic(w, n, &start);
+		w += start;
+	} else {
+		n = stem_latin(w, n, sl);
+	}
+	keep = (size_t)c->tune.learn_prefix;
+	if (keep > 0) {
+		for (i = 0, k = 0; i < n; i++)
+			if (!utf8_cont((unsigned char)w[i]) && k++ == keep)
+				break;
+		n = i;
+	}
+	return hash_bytes(0xcbf29ce484222325ULL, w, n);
+}
+
+/* Order hashes, so that a text's repeated words can be counted once. */
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The learned model's words of a prepared text in language lang (NULL:
+ * unknown), each once, into f[FEATURES_MAX]: the stems of its words but
+ * the small ones, and with learn_bigrams each pair of neighbouring such
+ * words not kept apart by punctuation. Returns how many.
+ */
+static size_t
+text_features(const struct classify *c, const struct text *t,
+    const char *lang, uint64_t *f)
+{
+	enum stem_lang sl = lang == NULL ? STEM_NONE : stem_lang_of(lang);
+	uint64_t salt = lang_salt(c, lang), h, prev = 0;
+	bool bigrams = c->tune.learn_bigrams >= 0.5, have_prev = false;
+	size_t i, n = 0, k;
+
+	for (i = 0; i < t->ntok && n + 2 <= FEATURES_MAX; i++) {
+		if (t->tok[i].stop)
+			continue;
+		h = word_hash(c, t, i, sl);
+		f[n++] = h ^ salt;
+		if (bigrams && have_prev && !t->tok[i].apart)
+			f[n++] = (prev * 0x9e3779b97f4a7c15ULL + h) ^ salt ^ 1;
+		prev = h;
+		have_prev = true;
+	}
+	qsort(f, n, sizeof *f, cmp_u64);
+	for (i = 0, k = 0; i < n; i++)
+		if (k == 0 || f[i] != f[k - 1])
+			f[k++] = f[i];
+	return k;
+}
+
+/* The index of a learned word, or -1 when the model never saw it. */
+static long
+feature_find(const struct classify *c, uint64_t key)
+{
+	size_t mask = c->nslots - 1, i;
+	uint32_t s;
+
+	if (c->nslots == 0)
+		return -1;
+	for (i = (size_t)key & mask; (s = c->slot[i]) != 0; i = (i + 1) & mask)
+		if (c->feat_key[s - 1] == key)
+			return (long)(s - 1);
+	return -1;
+}
+
+/* The index of a word being learned, added (its counts at 0) if new. */
+static size_t
+feature_add(struct classify *c, uint64_t key)
+{
+	long f = feature_find(c, key);
+	size_t mask, i, j, nt = (size_t)c->nthemes;
+
+	if (f >= 0)
+		return (size_t)f;
+	if ((c->nfeats + 1) * 2 > c->nslots) {
+		free(c->slot);
+		c->nslots = c->nslots == 0 ? 1024 : c->nslots * 2;
+		c->slot = xrealloc(NULL, c->nslots * sizeof *c->slot);
+		memset(c->slot, 0, c->nslots * sizeof *c->slot);
+		mask = c->nslots - 1;
+		for (j = 0; j < c->nfeats; j++) {
+			for (i = (size_t)c->feat_key[j] & mask; c->slot[i] != 0;
+			    i = (i + 1) & mask)
+				;
+			c->slot[i] = (uint32_t)(j + 1);
+		}
+	}
+	if (c->nfeats == c->feats_cap) {
+		c->feats_cap = c->feats_cap == 0 ? 1024 : c->feats_cap * 2;
+		c->feat_key = xrealloc(c->feat_key,
+		    c->feats_cap * sizeof *c->feat_key);
+		c->feat_logp = xrealloc(c->feat_logp,
+		    c->feats_cap * nt * sizeof *c->feat_logp);
+	}
+	mask = c->nslots - 1;
+	for (i = (size_t)key & mask; c->slot[i] != 0; i = (i + 1) & mask)
+		;
+	c->slot[i] = (uint32_t)(c->nfeats + 1);
+	c->feat_key[c->nfeats] = key;
+	memset(c->feat_logp + c->nfeats * nt, 0, nt * sizeof *c->feat_logp);
+	return c->nfeats++;
+}
+
+/* Count the words of one text of a theme, each once, with weight w. */
+static void
+learn_text(struct classify *c, struct text *t, uint64_t *f, const char *s,
+    const char *lang, int theme, double w)
+{
+	size_t i, n, k;
+
+	text_prepare(c, t, s);
+	n = text_features(c, t, lang, f);
+	for (i = 0; i < n; i++) {
+		k = feature_add(c, f[i]);
+		c->feat_logp[k * (size_t)c->nthemes + (size_t)theme] +=
+		    (float)w;
+	}
+}
+
+/*
+ * Learn a multinomial naive Bayes model (each word counted once per
+ * text) from the labelled examples and, as more evidence, the event's
+ * keywords: P(word | theme) with additive smoothing learn_alpha, kept as
+ * logarithms in place of the counts. The themes are taken as equally
+ * likely beforehand: the labelled sets hold about as many of each.
+ */
+static void
+learn(struct classify *c, const struct model_example *ex, size_t nex)
+{
+	const struct model_event *ev = c->ev;
+	const struct model_keywords *kw;
+	struct text *t = xrealloc(NULL, sizeof *t);
+	uint64_t *f = xrealloc(NULL, FEATURES_MAX * sizeof *f);
+	double total[THEMES_MAX] = { 0 }, a = c->tune.learn_alpha, v;
+	float unseen[THEMES_MAX];
+	size_t i, j, l, nt = (size_t)c->nthemes;
+	int theme;
+
+	for (i = 0; i < nex; i++)
+		if (ex[i].theme >= 0 && ex[i].theme < c->nthemes &&
+		    ex[i].text != NULL)
+			learn_text(c, t, f, ex[i].text, ex[i].lang,
+			    ex[i].theme, 1.0);
+	if (c->tune.learn_keywords > 0)
+		for (theme = 0; theme < c->nthemes; theme++)
+			for (j = 0; j < ev->themes[theme].nkeywords; j++) {
+				kw = &ev->themes[theme].keywords[j];
+				for (l = 0; l < kw->nwords; l++)
+					learn_text(c, t, f, kw->words[l],
+					    kw->lang, theme,
+					    c->tune.learn_keywords);
+			}
+	for (i = 0; i < c->nfeats; i++)
+		for (j = 0; j < nt; j++)
+			total[j] += c->feat_logp[i * nt + j];
+	/* Most words are never seen with most themes: one logarithm each. */
+	v = (double)c->nfeats;
+	for (j = 0; j < nt; j++) {
+		total[j] = log(total[j] + a * v);
+		unseen[j] = (float)(log(a) - total[j]);
+	}
+	for (i = 0; i < c->nfeats; i++)
+		for (j = 0; j < nt; j++)
+			c->feat_logp[i * nt + j] = c->feat_logp[i * nt + j] == 0 ?
+			    unseen[j] : (float)(log(c->feat_logp[i * nt + j] +
+			    a) - total[j]);
+	c->learned = c->nfeats > 0;
+	free(t);
+	free(f);
+}
+
+/*
+ * The learned model's log-posterior of each theme for a prepared
+ * question, into lp[]: the log-likelihoods of its known words, summed,
+ * normalised over the themes.
+ */
+static void
+learned_posterior(const struct classify *c, const struct text *t,
+    const char *lang, double *lp)
+{
+	uint64_t f[FEATURES_MAX];
+	size_t i, n, nt = (size_t)c->nthemes;
+	const float *row;
+	double m, sum;
+	long k;
+
+	for (i = 0; i < nt; i++)
+		lp[i] = 0.0;
+	n = text_features(c, t, lang, f);
+	for (i = 0; i < n; i++) {
+		k = feature_find(c, f[i]);
+		if (k < 0)
+			continue;
+		row = c->feat_logp + (size_t)k * nt;
+		for (size_t j = 0; j < nt; j++)
+			lp[j] += row[j];
+	}
+	for (m = lp[0], i = 1; i < nt; i++)
+		if (lp[i] > m)
+			m = lp[i];
+	for (sum = 0.0, i = 0; i < nt; i++)
+		sum += exp(lp[i] - m);
+	for (i = 0; i < nt; i++)
+		lp[i] -= m + log(sum);
+}
+
 /* Fill in the constants classify_create() uses. */
 void
 classify_tuning_default(struct classify_tuning *t)
@@ -1481,16 +1770,28 @@ classify_tuning_default(struct classify_tuning *t)
 	*t = tuning_default;
 }
 
-/* Build the keyword index of an event's themes, scored as the defaults say. */
+/*
+ * Build the keyword index of an event's themes and learn from its
+ * examples, scored as the defaults say.
+ */
 struct classify *
 classify_create(const struct model_event *ev)
 {
-	return classify_create_tuned(ev, NULL);
+	return classify_create_learned(ev, ev->examples, ev->nexamples, NULL);
 }
 
-/* Build the keyword index of an event's themes, with the constants t. */
+/* Build a classifier of an event's themes, with the constants t. */
 struct classify *
 classify_create_tuned(const struct model_event *ev,
+    const struct classify_tuning *t)
+{
+	return classify_create_learned(ev, ev->examples, ev->nexamples, t);
+}
+
+/* Build a classifier learning from the examples given, with constants t. */
+struct classify *
+classify_create_learned(const struct model_event *ev,
+    const struct model_example *ex, size_t nex,
     const struct classify_tuning *t)
 {
 	struct classify *c = xrealloc(NULL, sizeof *c);
@@ -1539,7 +1840,20 @@ classify_create_tuned(const struct model_event *ev,
 	}
 	weigh_keywords(c);
 	find_topic(c);
+	if (nex > 0 && c->nthemes > 0)
+		learn(c, ex, nex);
 	return c;
+}
+
+/* Bytes a classifier holds. */
+size_t
+classify_size(const struct classify *c)
+{
+	return sizeof *c + c->nodes_cap * sizeof *c->nodes +
+	    c->kws_cap * sizeof *c->kws + c->pool_cap +
+	    c->feats_cap * (sizeof *c->feat_key +
+	    (size_t)c->nthemes * sizeof *c->feat_logp) +
+	    c->nslots * sizeof *c->slot;
 }
 
 /* Free a classifier. */
@@ -1551,7 +1865,42 @@ classify_destroy(struct classify *c)
 	free(c->nodes);
 	free(c->kws);
 	free(c->pool);
+	free(c->feat_key);
+	free(c->feat_logp);
+	free(c->slot);
 	free(c);
+}
+
+/*
+ * Decide with the learned model: each theme's keyword score (other's
+ * already scaled, o) plus learn_weight times the model's log-posterior;
+ * the best wins, ties to the theme listed first. The confidence is the
+ * margin between the two best of those sums turned into probabilities.
+ */
+static const char *
+learned_pick(const struct classify *c, const struct text *t,
+    const char *lang, const double *score, double o, double *confidence)
+{
+	double lp[THEMES_MAX], v[THEMES_MAX], sum = 0.0, second;
+	int theme, best = 0;
+
+	learned_posterior(c, t, lang, lp);
+	for (theme = 0; theme < c->nthemes; theme++) {
+		v[theme] = (theme == c->fallback ? o : score[theme]) +
+		    c->tune.learn_weight * lp[theme];
+		if (v[theme] > v[best])
+			best = theme;
+	}
+	second = -HUGE_VAL;
+	for (theme = 0; theme < c->nthemes; theme++) {
+		sum += exp(v[theme] - v[best]);
+		if (theme != best && v[theme] > second)
+			second = v[theme];
+	}
+	if (confidence != NULL)
+		*confidence = c->nthemes < 2 ? 0.0 :
+		    (1.0 - exp(second - v[best])) / sum;
+	return c->ev->themes[best].key;
 }
 
 /* Suggest the theme of one question, with a confidence. */
@@ -1606,6 +1955,8 @@ classify_text(const struct classify *c, const char *text, const char *lang,
 		}
 	}
 	o = score[c->fallback] * c->tune.other_factor;
+	if (c->learned)
+		return learned_pick(c, &t, lang, score, o, confidence);
 	if (best < 0 || best_s < c->tune.min_score || o >= best_s) {
 		pick = c->fallback;
 		top = o;

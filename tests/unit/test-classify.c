@@ -40,6 +40,17 @@
 #define HOLDOUT1_MIN_OVERALL 0.96
 #define HOLDOUT1_MIN_LANG 0.93
 
+/*
+ * Accuracy with a model learned from the other four labelled sets on the
+ * blind sets 5 (themes-holdout2.jsonl) and 4 (themes-holdout1.jsonl),
+ * overall and per language, less two questions overall and one in a
+ * language (docs/CLASSIFIER.md).
+ */
+#define LEARNED5_MIN_OVERALL 0.91
+#define LEARNED5_MIN_LANG 0.88
+#define LEARNED4_MIN_OVERALL 0.94
+#define LEARNED4_MIN_LANG 0.90
+
 /* Questions a development set holds at least, in all and per language. */
 #define DEV_MIN_QUESTIONS 120
 #define DEV_MIN_PER_LANG 30
@@ -594,7 +605,8 @@ sample_setup(void **state)
 	if (s == NULL)
 		return -1;
 	s->ef = load_sample();
-	s->c = classify_create(&s->ef->event);
+	/* The keyword matcher alone: the labelled sets are its examples. */
+	s->c = classify_create_learned(&s->ef->event, NULL, 0, NULL);
 	*state = s;
 	return 0;
 }
@@ -795,6 +807,84 @@ test_fallback(void **state)
 	classify_destroy(NULL);
 }
 
+/*
+ * A model learned from a handful of labelled questions sends paraphrases
+ * without a single keyword to their theme, where keywords alone give
+ * "other"; an event without examples classifies as it did.
+ */
+static void
+test_learned_paraphrase(void **state)
+{
+	static char *fund_words[] = { "fund", "donor" };
+	static char *rights_words[] = { "discriminat" };
+	static char *other_words[] = { "microphone" };
+	struct model_keywords kw[3] = {
+		{ "en", fund_words, 2 },
+		{ "en", rights_words, 1 },
+		{ "en", other_words, 1 },
+	};
+	struct model_theme th[3] = {
+		{ "funding", "Funding", &kw[0], 1 },
+		{ "rights", "Rights", &kw[1], 1 },
+		{ "other", "Other", &kw[2], 1 },
+	};
+	static const struct model_example ex[] = {
+		{ "en", 0, "Who will pay the salaries of our staff when the "
+		  "project ends?" },
+		{ "en", 0, "How do we cover rent and running costs next year?" },
+		{ "en", 0, "Our staff salaries are paid until March only." },
+		{ "en", 1, "Are amputees from road accidents treated the same "
+		  "as mine survivors?" },
+		{ "en", 1, "Do women in remote villages get the same services?" },
+		{ "en", 2, "Hello from Geneva, thank you for the invitation." },
+		{ "en", 2, "Will the slides be shared after the meeting?" },
+		{ "en", 7, "An example of a theme the event does not have." },
+	};
+	static const char *const paraphrase[][2] = {
+		{ "Who pays the salaries of the staff after March?", "funding" },
+		{ "Do women get the same services as men in villages?",
+		  "rights" },
+		{ "Will you share the slides?", "other" },
+		{ "How do donors fund it?", "funding" },
+	};
+	struct model_event ev;
+	struct classify *kwo, *c, *d;
+	double conf, conf2;
+	size_t i;
+
+	(void)state;
+	memset(&ev, 0, sizeof ev);
+	ev.themes = th;
+	ev.nthemes = 3;
+	kwo = classify_create(&ev);
+	c = classify_create_learned(&ev, ex, sizeof ex / sizeof ex[0], NULL);
+	ev.examples = ex;
+	ev.nexamples = sizeof ex / sizeof ex[0];
+	d = classify_create(&ev);
+	for (i = 0; i < sizeof paraphrase / sizeof paraphrase[0]; i++) {
+		assert_string_equal(classify_text(c, paraphrase[i][0], "en",
+		    &conf), paraphrase[i][1]);
+		assert_true(conf > 0.0 && conf <= 1.0);
+		/* The event's own examples are learned by classify_create. */
+		assert_string_equal(classify_text(d, paraphrase[i][0], "en",
+		    &conf2), paraphrase[i][1]);
+		assert_true(conf == conf2);
+	}
+	/* Keywords alone find nothing in the first two. */
+	assert_string_equal(classify_text(kwo, paraphrase[0][0], "en", &conf),
+	    "other");
+	assert_true(conf == 0.0);
+	assert_string_equal(classify_text(kwo, paraphrase[1][0], "en", NULL),
+	    "other");
+	/* Empty text and an unknown language are no trouble. */
+	assert_non_null(classify_text(c, NULL, NULL, &conf));
+	assert_non_null(classify_text(c, "", "xx", &conf));
+	assert_true(classify_size(c) > classify_size(kwo));
+	classify_destroy(kwo);
+	classify_destroy(c);
+	classify_destroy(d);
+}
+
 /* The theme an event's title names is its topic: it needs more evidence. */
 static void
 test_topic(void **state)
@@ -855,8 +945,9 @@ sample_path(char *path, size_t size, const char *name)
  * as intake objects do; floor requests are passed over.
  */
 static void
-check_set(struct sample *s, const char *name, const char *labels_name,
-    double min, double min_lang, int min_questions, int min_per_lang)
+check_set(struct sample *s, const struct classify *c, const char *name,
+    const char *labels_name, double min, double min_lang, int min_questions,
+    int min_per_lang)
 {
 	struct tally t[8];
 	char path[4096], *line = NULL;
@@ -903,7 +994,7 @@ check_set(struct sample *s, const char *name, const char *labels_name,
 		}
 		t[i].n++;
 		n++;
-		if (strcmp(classify_text(s->c, text, lang, NULL), theme) == 0) {
+		if (strcmp(classify_text(c, text, lang, NULL), theme) == 0) {
 			t[i].ok++;
 			ok++;
 		}
@@ -929,7 +1020,7 @@ check_set(struct sample *s, const char *name, const char *labels_name,
 static void
 test_dev_accuracy(void **state)
 {
-	check_set(*state, "themes-dev.jsonl", NULL, DEV_MIN_OVERALL,
+	check_set(*state, ((struct sample *)*state)->c, "themes-dev.jsonl", NULL, DEV_MIN_OVERALL,
 	    DEV_MIN_LANG, DEV_MIN_QUESTIONS, DEV_MIN_PER_LANG);
 }
 
@@ -937,7 +1028,7 @@ test_dev_accuracy(void **state)
 static void
 test_dev2_accuracy(void **state)
 {
-	check_set(*state, "themes-dev2.jsonl", NULL, DEV2_MIN_OVERALL,
+	check_set(*state, ((struct sample *)*state)->c, "themes-dev2.jsonl", NULL, DEV2_MIN_OVERALL,
 	    DEV2_MIN_LANG, DEV_MIN_QUESTIONS, DEV_MIN_PER_LANG);
 }
 
@@ -945,7 +1036,7 @@ test_dev2_accuracy(void **state)
 static void
 test_questions_accuracy(void **state)
 {
-	check_set(*state, "questions.jsonl", "questions-labels.json",
+	check_set(*state, ((struct sample *)*state)->c, "questions.jsonl", "questions-labels.json",
 	    QUESTIONS_MIN_OVERALL, QUESTIONS_MIN_LANG,
 	    QUESTIONS_MIN_QUESTIONS, QUESTIONS_MIN_PER_LANG);
 }
@@ -957,8 +1048,120 @@ test_questions_accuracy(void **state)
 static void
 test_holdout1_accuracy(void **state)
 {
-	check_set(*state, "themes-holdout1.jsonl", NULL, HOLDOUT1_MIN_OVERALL,
+	check_set(*state, ((struct sample *)*state)->c, "themes-holdout1.jsonl", NULL, HOLDOUT1_MIN_OVERALL,
 	    HOLDOUT1_MIN_LANG, HOLDOUT1_MIN_QUESTIONS, HOLDOUT1_MIN_PER_LANG);
+}
+
+/* Labelled examples read from sets of the sample directory. */
+struct examples {
+	struct model_example *v;
+	size_t n;
+};
+
+/* Read the labelled sets named (NULL-terminated) as examples of s's event. */
+static void
+examples_read(struct sample *s, const char *const *names,
+    struct examples *ex)
+{
+	char path[4096], *line = NULL;
+	size_t cap = 0;
+	json_t *o;
+	FILE *f;
+
+	memset(ex, 0, sizeof *ex);
+	for (; *names != NULL; names++) {
+		sample_path(path, sizeof path, *names);
+		f = fopen(path, "r");
+		if (f == NULL)
+			fail_msg("cannot open %s", path);
+		while (getline(&line, &cap, f) != -1) {
+			o = json_loads(line, 0, NULL);
+			assert_non_null(o);
+			ex->v = realloc(ex->v, (ex->n + 1) * sizeof *ex->v);
+			assert_non_null(ex->v);
+			ex->v[ex->n].lang = strdup(json_string_value(
+			    json_object_get(o, "lang")));
+			ex->v[ex->n].text = strdup(json_string_value(
+			    json_object_get(o, "text")));
+			ex->v[ex->n].theme = event_theme_index(&s->ef->event,
+			    json_string_value(json_object_get(o, "theme")));
+			assert_true(ex->v[ex->n].theme >= 0);
+			ex->n++;
+			json_decref(o);
+		}
+		fclose(f);
+	}
+	free(line);
+}
+
+/* Free examples read by examples_read(). */
+static void
+examples_free(struct examples *ex)
+{
+	size_t i;
+
+	for (i = 0; i < ex->n; i++) {
+		free((char *)ex->v[i].lang);
+		free((char *)ex->v[i].text);
+	}
+	free(ex->v);
+}
+
+/*
+ * The sample event learns from all five labelled sets it names; with
+ * them, the clear questions still get their themes.
+ */
+static void
+test_learned_sample(void **state)
+{
+	struct sample *s = *state;
+	struct classify *c;
+	size_t i;
+
+	assert_true(s->ef->event.nexamples >= 900);
+	c = classify_create(&s->ef->event);
+	for (i = 0; i < sizeof clear_questions / sizeof clear_questions[0]; i++)
+		if (strcmp(classify_text(c, clear_questions[i].text,
+		    clear_questions[i].lang, NULL),
+		    clear_questions[i].theme) != 0)
+			fail_msg("[%s] %s: not %s", clear_questions[i].lang,
+			    clear_questions[i].text, clear_questions[i].theme);
+	classify_destroy(c);
+}
+
+/*
+ * Learned from four sets and the keywords, the model scores the fifth
+ * writer's questions -- the paraphrasing blind set 5, and the blind set
+ * 4 -- at least as measured, less two questions overall and one in a
+ * language (docs/CLASSIFIER.md, leave one set out).
+ */
+static void
+test_learned_left_out(void **state)
+{
+	static const char *const but5[] = {
+		"themes-dev.jsonl", "themes-dev2.jsonl", "themes-questions.jsonl",
+		"themes-holdout1.jsonl", NULL
+	};
+	static const char *const but4[] = {
+		"themes-dev.jsonl", "themes-dev2.jsonl", "themes-questions.jsonl",
+		"themes-holdout2.jsonl", NULL
+	};
+	struct sample *s = *state;
+	struct examples ex;
+	struct classify *c;
+
+	examples_read(s, but5, &ex);
+	c = classify_create_learned(&s->ef->event, ex.v, ex.n, NULL);
+	check_set(s, c, "themes-holdout2.jsonl", NULL, LEARNED5_MIN_OVERALL,
+	    LEARNED5_MIN_LANG, HOLDOUT1_MIN_QUESTIONS, HOLDOUT1_MIN_PER_LANG);
+	classify_destroy(c);
+	examples_free(&ex);
+	examples_read(s, but4, &ex);
+	c = classify_create_learned(&s->ef->event, ex.v, ex.n, NULL);
+	check_set(s, c, "themes-holdout1.jsonl", NULL, LEARNED4_MIN_OVERALL,
+	    LEARNED4_MIN_LANG, HOLDOUT1_MIN_QUESTIONS, HOLDOUT1_MIN_PER_LANG);
+	classify_destroy(c);
+	examples_free(&ex);
 }
 
 /* Run the tests without the sample event, then those with it. */
@@ -980,6 +1183,7 @@ main(void)
 		cmocka_unit_test(test_more_forms),
 		cmocka_unit_test(test_topic),
 		cmocka_unit_test(test_fallback),
+		cmocka_unit_test(test_learned_paraphrase),
 	};
 	const struct CMUnitTest sample[] = {
 		cmocka_unit_test(test_clear_questions),
@@ -992,6 +1196,8 @@ main(void)
 		cmocka_unit_test(test_dev2_accuracy),
 		cmocka_unit_test(test_questions_accuracy),
 		cmocka_unit_test(test_holdout1_accuracy),
+		cmocka_unit_test(test_learned_sample),
+		cmocka_unit_test(test_learned_left_out),
 	};
 	int failed;
 
