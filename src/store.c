@@ -53,6 +53,7 @@
 #include <sqlite3.h>
 
 #include "store-chain.h"
+#include "store-vfs.h"
 
 /* How long a statement waits for another connection's lock, in ms. */
 #define STORE_BUSY_TIMEOUT_MS 2000
@@ -1122,7 +1123,7 @@ store_open_rw(struct store *s, char **cause)
 	if (store_create_file(s, cause) != 0)
 		return -1;
 	rc = sqlite3_open_v2(s->path, &s->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, store_vfs_name());
 	if (rc != SQLITE_OK) {
 		int sys = s->db != NULL ? sqlite3_system_errno(s->db) : 0;
 
