@@ -33,6 +33,21 @@ struct event_file *event_parse(const char *text, size_t len, char **cause);
 /* Read and parse an event file from a path; NULL and *cause on error. */
 struct event_file *event_load(const char *path, char **cause);
 
+/*
+ * The labelled examples an event learns from (read from its
+ * theme_examples files), as JSON Lines of {"lang","theme","text"}: what a
+ * session stores beside the event, whose text names files that may not
+ * be there when the session is opened again. "" when there are none.
+ */
+char *event_examples_text(const struct event_file *ef);
+
+/*
+ * Give a parsed event the examples event_examples_text() wrote, checked
+ * as an examples file is. 0, or -1 and *cause.
+ */
+int event_add_examples(struct event_file *ef, const char *text,
+    char **cause);
+
 /* Free a parsed event file; NULL is accepted. */
 void event_destroy(struct event_file *ef);
 

@@ -1033,26 +1033,19 @@ fail:
 }
 
 /*
- * Read one example file, line by line; a problem is reported as
- * "FILE:LINE: what is wrong" in *cause.
+ * Read examples from a stream, line by line; a problem is reported as
+ * "NAME:LINE: what is wrong" in *cause.
  */
 static int
-example_file(struct event_holder *h, const char *path, char **cause)
+example_stream(struct event_holder *h, FILE *f, const char *path,
+    char **cause)
 {
 	struct parser p = { h, NULL };
 	char *line = NULL, *why = NULL;
 	size_t cap = 0, lineno = 0;
 	ssize_t len;
 	int rc = -1;
-	FILE *f;
 
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		*cause = xasprintf("cannot open the theme examples file %s: "
-		    "%s; check theme_examples in the event file", path,
-		    strerror(errno));
-		return -1;
-	}
 	p.cause = &why;
 	while ((len = getline(&line, &cap, f)) != -1) {
 		lineno++;
@@ -1077,6 +1070,23 @@ example_file(struct event_holder *h, const char *path, char **cause)
 fail:
 	free(why);
 	free(line);
+	return rc;
+}
+
+/* Read one example file (example_stream() says what is wrong where). */
+static int
+example_file(struct event_holder *h, const char *path, char **cause)
+{
+	FILE *f = fopen(path, "rb");
+	int rc;
+
+	if (f == NULL) {
+		*cause = xasprintf("cannot open the theme examples file %s: "
+		    "%s; check theme_examples in the event file", path,
+		    strerror(errno));
+		return -1;
+	}
+	rc = example_stream(h, f, path, cause);
 	fclose(f);
 	return rc;
 }
@@ -1113,6 +1123,67 @@ load_examples(struct event_file *ef, const char *event_path, char **cause)
 	ef->event.examples = h->examples;
 	ef->event.nexamples = h->nexamples;
 	return 0;
+}
+
+/* The event's examples as JSON Lines, to be stored beside the event. */
+char *
+event_examples_text(const struct event_file *ef)
+{
+	const struct model_event *ev = &ef->event;
+	size_t len = 0, cap = 0;
+	char *out = NULL;
+
+	for (size_t i = 0; i < ev->nexamples; i++) {
+		const struct model_example *x = &ev->examples[i];
+		json_t *o = json_pack("{s:s, s:s, s:s}", "lang", x->lang,
+		    "theme", ev->themes[x->theme].key, "text", x->text);
+		char *line = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+		size_t n;
+
+		json_decref(o);
+		if (line == NULL)
+			out_of_memory();
+		n = strlen(line);
+		if (len + n + 2 > cap) {
+			cap = (len + n + 2) * 2;
+			out = xreallocarray(out, cap, 1);
+		}
+		memcpy(out + len, line, n);
+		len += n;
+		out[len++] = '\n';
+		out[len] = '\0';
+		free(line);
+	}
+	return out != NULL ? out : xasprintf("%s", "");
+}
+
+/* Give a parsed event the examples stored beside it. */
+int
+event_add_examples(struct event_file *ef, const char *text, char **cause)
+{
+	struct event_holder *h = (struct event_holder *)ef;
+	FILE *f;
+	int rc;
+
+	if (ef->event.nthemes == 0) {
+		*cause = xasprintf("the stored theme examples have no themes "
+		    "to belong to; the database is damaged");
+		return -1;
+	}
+	f = fmemopen((void *)text, strlen(text), "r");
+	if (f == NULL) {
+		*cause = xasprintf("cannot read the stored theme examples: %s",
+		    strerror(errno));
+		return -1;
+	}
+	rc = example_stream(h, f, "the theme examples stored in the database",
+	    cause);
+	fclose(f);
+	if (rc == 0) {
+		ef->event.examples = h->examples;
+		ef->event.nexamples = h->nexamples;
+	}
+	return rc;
 }
 
 /* Read an event file from disk, refusing huge ones before reading them. */

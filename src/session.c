@@ -279,7 +279,7 @@ session_open(struct session **out, const struct session_options *o,
 {
 	struct session *s = session_xalloc(NULL, sizeof *s);
 	struct session_load load = { s, NULL };
-	char *text = NULL, *mode = NULL;
+	char *text = NULL, *mode = NULL, *examples = NULL;
 
 	memset(s, 0, sizeof *s);
 	s->slab = action_codec_slab_create();
@@ -310,9 +310,16 @@ session_open(struct session **out, const struct session_options *o,
 		 * The mode goes first: until the event is stored the database
 		 * counts as empty, so a crash in between is redone from scratch.
 		 */
-		if (store_meta_set(s->store, (const char *[]){ "mode" },
-		    (const char *[]){ s->rehearsal ? "rehearsal" : "live" }, 1,
-		    cause) != 0)
+		/*
+		 * The examples the classifier learns from go with them: the
+		 * event names files that may be gone when the session is
+		 * opened again.
+		 */
+		examples = event_examples_text(s->event);
+		if (store_meta_set(s->store,
+		    (const char *[]){ "mode", "theme_examples" },
+		    (const char *[]){ s->rehearsal ? "rehearsal" : "live",
+		    examples }, 2, cause) != 0)
 			goto fail;
 		if (session_create(s, o->event_path, cause) != 0)
 			goto fail;
@@ -322,6 +329,10 @@ session_open(struct session **out, const struct session_options *o,
 			goto fail;
 		s->event = event_parse(text, strlen(text), cause);
 		if (s->event == NULL)
+			goto fail;
+		examples = store_meta_get(s->store, "theme_examples");
+		if (examples != NULL && examples[0] != '\0' &&
+		    event_add_examples(s->event, examples, cause) != 0)
 			goto fail;
 		mode = store_meta_get(s->store, "mode");
 		s->rehearsal = mode != NULL && strcmp(mode, "rehearsal") == 0;
@@ -362,12 +373,14 @@ session_open(struct session **out, const struct session_options *o,
 	/* Decoding left the heap full of small holes: give them back. */
 	malloc_trim(0);
 	free(text);
+	free(examples);
 	free(mode);
 	*out = s;
 	return 0;
 
 fail:
 	free(text);
+	free(examples);
 	free(mode);
 	s->writable = false; /* nothing to save on the way out */
 	session_close(s);

@@ -883,7 +883,7 @@ test_examples(void **state)
 {
 	struct event_file *ef;
 	const struct model_event *ev;
-	char *cause = NULL;
+	char *cause = NULL, *text;
 
 	(void)state;
 	ef = load_examples("{'lang':'EN','theme':'funding','text':'Who pays "
@@ -898,6 +898,41 @@ test_examples(void **state)
 	assert_string_equal(ev->examples[1].lang, "fr");
 	assert_int_equal(ev->examples[1].theme, 1);
 	assert_string_equal(ev->examples[2].text, "Is this recorded?");
+
+	/*
+	 * Stored beside the event and given back to the event parsed from
+	 * its text alone (a session opened again): the same examples.
+	 */
+	text = event_examples_text(ef);
+	event_destroy(ef);
+	ef = parse(EXAMPLES_EVENT, &cause);
+	assert_non_null(ef);
+	assert_int_equal(ef->event.nexamples, 0);
+	assert_int_equal(event_add_examples(ef, text, &cause), 0);
+	ev = &ef->event;
+	assert_int_equal(ev->nexamples, 3);
+	assert_ptr_equal(ev->examples[0].lang, ev->languages[0]);
+	assert_int_equal(ev->examples[1].theme, 1);
+	assert_string_equal(ev->examples[1].text, "Le lien ne marche pas");
+	assert_string_equal(ev->examples[2].text, "Is this recorded?");
+	free(text);
+	text = event_examples_text(ef);
+	event_destroy(ef);
+	/* Damaged stored examples are refused, saying where. */
+	ef = parse(EXAMPLES_EVENT, &cause);
+	assert_int_equal(event_add_examples(ef, "{\"lang\":\"en\"}\n",
+	    &cause), -1);
+	assert_non_null(strstr(cause, "the theme examples stored in the "
+	    "database:1: theme: missing"));
+	free(cause);
+	cause = NULL;
+	event_destroy(ef);
+	/* An event without examples stores none. */
+	ef = parse(VALID, &cause);
+	free(text);
+	text = event_examples_text(ef);
+	assert_string_equal(text, "");
+	free(text);
 	event_destroy(ef);
 
 	/* Without the file's directory nothing is read. */

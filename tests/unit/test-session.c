@@ -1230,6 +1230,28 @@ test_sample_event(void **state)
 		assert_int_equal(sp->segment, ef->speakers[i].segment);
 	}
 	assert_int_equal(s->model->current_segment, -1);
+	/* The examples the classifier learns from, read from their files. */
+	assert_true(ef->event.nexamples > 0);
+	assert_int_equal(s->event->event.nexamples, ef->event.nexamples);
+	session_close(s);
+
+	/*
+	 * Opened again without the event file (a restart, a reader, an
+	 * import): the examples come from the database, the same ones.
+	 */
+	s = open_ok(db, NULL, true, false, 1.0);
+	assert_int_equal(s->event->event.nexamples, ef->event.nexamples);
+	for (size_t i = 0; i < ef->event.nexamples; i++) {
+		assert_string_equal(s->event->event.examples[i].text,
+		    ef->event.examples[i].text);
+		assert_string_equal(s->event->event.examples[i].lang,
+		    ef->event.examples[i].lang);
+		assert_int_equal(s->event->event.examples[i].theme,
+		    ef->event.examples[i].theme);
+	}
+	session_close(s);
+	s = open_ok(db, NULL, false, false, 0);
+	assert_int_equal(s->event->event.nexamples, ef->event.nexamples);
 	session_close(s);
 	event_destroy(ef);
 }
