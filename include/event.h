@@ -34,6 +34,12 @@ struct event_file *event_parse(const char *text, size_t len, char **cause);
 struct event_file *event_load(const char *path, char **cause);
 
 /*
+ * The same without reading the example files it names (its examples are
+ * none): to compare a given event file with the one a session stored.
+ */
+struct event_file *event_load_text(const char *path, char **cause);
+
+/*
  * The labelled examples an event learns from (read from its
  * theme_examples files), as JSON Lines of {"lang","theme","text"}: what a
  * session stores beside the event, whose text names files that may not

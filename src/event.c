@@ -998,7 +998,8 @@ example_line(struct parser *p, const char *line, size_t len)
 		goto fail;
 	}
 	/* jansson refuses \u0000 and invalid UTF-8 in a string. */
-	chars = text_length_utf8(text);
+	/* Fewer bytes than the limit are fewer characters: no count. */
+	chars = strlen(text) > MODEL_TEXT_MAX_CHARS ? text_length_utf8(text) : 0;
 	if (chars > MODEL_TEXT_MAX_CHARS) {
 		fail(p, "text", "too long (%zu characters); a question has at "
 		    "most %d characters", chars, MODEL_TEXT_MAX_CHARS);
@@ -1186,9 +1187,12 @@ event_add_examples(struct event_file *ef, const char *text, char **cause)
 	return rc;
 }
 
-/* Read an event file from disk, refusing huge ones before reading them. */
-struct event_file *
-event_load(const char *path, char **cause)
+/*
+ * Read an event file from disk, refusing huge ones before reading them;
+ * its example files too when examples is true.
+ */
+static struct event_file *
+event_read(const char *path, bool examples, char **cause)
 {
 	struct event_file *ef = NULL;
 	char *text = NULL, *why = NULL;
@@ -1228,7 +1232,7 @@ event_load(const char *path, char **cause)
 	ef = event_parse(text, len, &why);
 	if (ef == NULL && cause != NULL)
 		*cause = xasprintf("%s: %s", path, why);
-	if (ef != NULL && load_examples(ef, path, cause) < 0) {
+	if (ef != NULL && examples && load_examples(ef, path, cause) < 0) {
 		event_destroy(ef);
 		ef = NULL;
 	}
@@ -1238,6 +1242,20 @@ fail:
 	free(text);
 	fclose(f);
 	return ef;
+}
+
+/* Read an event file and its example files. */
+struct event_file *
+event_load(const char *path, char **cause)
+{
+	return event_read(path, true, cause);
+}
+
+/* Read an event file alone, to compare it with a stored one. */
+struct event_file *
+event_load_text(const char *path, char **cause)
+{
+	return event_read(path, false, cause);
 }
 
 /* Free a parsed event file and every string it owns. */

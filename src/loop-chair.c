@@ -353,9 +353,13 @@ loop_chair_run(struct app *app, int input_fd,
 		server_intake_destroy(l.intake);
 		goto fail_cause;
 	}
-	loop_chair_replay(&l);
-
+	/*
+	 * The first frame first: replayed questions due at once are only
+	 * queued here (a frame shows them once committed, in the loop), and
+	 * classifying them builds the classifier, a few milliseconds.
+	 */
 	loop_chair_after(&l);
+	loop_chair_replay(&l);
 	uv_run(&l.loop, UV_RUN_DEFAULT);
 
 	/* Intake first: its last commits still reach the mirrors. */

@@ -145,6 +145,7 @@ struct server_intake {
 	char *unix_path;
 	uv_check_t flush;
 	uv_idle_t nudge;             /* active: the loop polls without blocking */
+	uv_timer_t warm;             /* builds the classifier after the first frame */
 	uint64_t answered;           /* batches answered so far */
 	uint64_t gather_until;       /* uv_hrtime() when the gathering ends, or 0 */
 	struct intake_conn *conns;
@@ -154,7 +155,7 @@ struct server_intake {
 	struct intake_batch *committing; /* submitted and not answered yet */
 	uv_mutex_t lock;             /* guards intake_batch.stored */
 	uv_cond_t stored;            /* signalled when a commit returns */
-	struct classify *classify;
+	struct classify *classify;   /* NULL until server_intake_classifier() */
 	size_t accepted;
 	unsigned test_delay_ms;      /* PODIUM_TEST_COMMIT_DELAY_MS */
 	bool closing;
@@ -236,6 +237,26 @@ server_intake_queue(struct server_intake *srv, struct intake_conn *c)
 	return p;
 }
 
+/*
+ * The theme classifier, built the first time it is needed: learning the
+ * event's examples takes a few milliseconds, which the console's first
+ * frame does not wait for (the warm-up timer builds it right after).
+ */
+static const struct classify *
+server_intake_classifier(struct server_intake *srv)
+{
+	if (srv->classify == NULL)
+		srv->classify = classify_create(&srv->session->event->event);
+	return srv->classify;
+}
+
+/* The warm-up timer: build the classifier once the loop runs. */
+static void
+server_intake_warm(uv_timer_t *t)
+{
+	(void)server_intake_classifier(t->data);
+}
+
 /* Handle one complete line of a connection (or of the replay). */
 static void
 server_intake_line(struct server_intake *srv, struct intake_conn *c,
@@ -290,7 +311,8 @@ server_intake_line(struct server_intake *srv, struct intake_conn *c,
 		    q->items_cap * sizeof *q->items);
 	}
 	it = &q->items[q->nitems++];
-	intake_item_init(it, &p->req, srv->session->model, srv->classify);
+	intake_item_init(it, &p->req, srv->session->model,
+	    server_intake_classifier(srv));
 	if (it->action.type == MODEL_ACTION_QUESTION_ADD)
 		it->args = action_codec_encode(&it->action);
 	p->is_item = true;
@@ -771,7 +793,6 @@ server_intake_create(struct uv_loop_s *loop, struct session *s,
 	srv->loop = loop;
 	srv->session = s;
 	srv->opt = *o;
-	srv->classify = classify_create(&s->event->event);
 	if (getenv("PODIUM_TEST_COMMIT_DELAY_MS") != NULL)
 		srv->test_delay_ms = (unsigned)strtoul(
 		    getenv("PODIUM_TEST_COMMIT_DELAY_MS"), NULL, 10);
@@ -783,6 +804,9 @@ server_intake_create(struct uv_loop_s *loop, struct session *s,
 	srv->flush.data = srv;
 	uv_check_start(&srv->flush, server_intake_flush);
 	uv_idle_init(loop, &srv->nudge);
+	uv_timer_init(loop, &srv->warm);
+	srv->warm.data = srv;
+	uv_timer_start(&srv->warm, server_intake_warm, 0, 0);
 	if (o->unix_path != NULL) {
 		srv->unix_on = true;
 		if (server_listen_unix(loop, &srv->unix_listener, o->unix_path,
@@ -825,6 +849,7 @@ server_intake_close(struct server_intake *srv)
 		server_intake_conn_close(c);
 	uv_close((uv_handle_t *)&srv->flush, server_intake_handle_closed);
 	uv_close((uv_handle_t *)&srv->nudge, server_intake_handle_closed);
+	uv_close((uv_handle_t *)&srv->warm, server_intake_handle_closed);
 	server_listen_close(&srv->unix_listener, srv->unix_on,
 	    &srv->tcp_listener, srv->tcp_on, srv->unix_path);
 }

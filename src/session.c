@@ -346,8 +346,8 @@ session_open(struct session **out, const struct session_options *o,
 			goto fail;
 		}
 		if (o->event_path != NULL) {
-			struct event_file *given = event_load(o->event_path,
-			    cause);
+			struct event_file *given = event_load_text(
+			    o->event_path, cause);
 
 			if (given == NULL)
 				goto fail;
