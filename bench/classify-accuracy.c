@@ -832,10 +832,10 @@ static const struct axis learn_grid[] = {
 #define LEARN_AXES (sizeof learn_grid / sizeof learn_grid[0])
 
 /*
- * Right answers of set `test` with a model learned without sets a and b
- * (b may be -1), at constants t.
+ * Right answers of sets a and b (b may be -1) with a model learned
+ * without them, at constants t, into *right_a and *right_b.
  */
-static int
+static void
 learn_score(const struct model_event *ev, struct items *it, bool no_lang,
     const struct classify_tuning *t, struct model_example *ex, int a,
     int b, int *right_a, int *right_b)
@@ -854,7 +854,6 @@ learn_score(const struct model_event *ev, struct items *it, bool no_lang,
 			(*(it->v[i].set == a ? right_a : right_b))++;
 	}
 	classify_destroy(c);
-	return 0;
 }
 
 /*

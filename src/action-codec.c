@@ -2,11 +2,12 @@
  * action-codec.c -- journal rows <-> actions.
  *
  * Encoding writes the arguments with yajl's generator, straight into one
- * buffer, members in the order of their names (jansson's JSON_SORT_KEYS,
- * which wrote them before, byte for byte: test-action-codec.c compares);
- * a string that is not valid UTF-8 is left out of the member list, as
- * jansson leaves it, by building that object with jansson. It runs for
- * every question the intake takes in. Decoding, which replays
+ * buffer, members in the order of their names: for valid UTF-8, byte for
+ * byte what jansson's JSON_SORT_KEYS wrote before (test-action-codec.c
+ * compares). It runs for every question the intake takes in. A string
+ * that yajl finds not to be UTF-8 is left out, as jansson left it out (a
+ * second pass, rare: the session refuses such an action before it is
+ * stored anyway). Decoding, which replays
  * every row at start-up (100,000 and more), runs yajl's event parser over
  * the arguments: the members with known names are copied into a buffer
  * on the stack, the parser's own memory comes from an arena on the stack,
@@ -17,91 +18,12 @@
  */
 #include "action-codec.h"
 
-#include <jansson.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_parse.h>
-
-/* Set a string member when the string is not NULL. */
-static void
-action_codec_set_opt(json_t *o, const char *key, const char *value)
-{
-	if (value != NULL)
-		json_object_set_new(o, key, json_string(value));
-}
-
-/* The arguments of an action as JSON object text, built with jansson. */
-static char *
-action_codec_encode_tree(const struct model_action *a)
-{
-	json_t *o = json_object();
-	char *text;
-
-	switch (a->type) {
-	case MODEL_ACTION_SPEAKER_ADD:
-		json_object_set_new(o, "name", json_string(a->speaker.name));
-		json_object_set_new(o, "org",
-		    json_string(a->speaker.org ? a->speaker.org : ""));
-		json_object_set_new(o, "lang",
-		    json_string(a->speaker.lang ? a->speaker.lang : ""));
-		json_object_set_new(o, "seconds",
-		    json_integer(a->speaker.seconds));
-		json_object_set_new(o, "segment",
-		    json_integer(a->speaker.segment));
-		if (a->speaker.warning_s > 0)
-			json_object_set_new(o, "warning_s",
-			    json_integer(a->speaker.warning_s));
-		if (a->speaker.danger_s > 0)
-			json_object_set_new(o, "danger_s",
-			    json_integer(a->speaker.danger_s));
-		break;
-	case MODEL_ACTION_ADD_TIME:
-		json_object_set_new(o, "seconds", json_integer(a->delta));
-		break;
-	case MODEL_ACTION_SPEAKER_MOVE:
-		json_object_set_new(o, "speaker", json_integer(a->target));
-		json_object_set_new(o, "delta", json_integer(a->delta));
-		break;
-	case MODEL_ACTION_SPEAKER_WITHDRAW:
-		json_object_set_new(o, "speaker", json_integer(a->target));
-		break;
-	case MODEL_ACTION_QUESTION_ADD:
-		action_codec_set_opt(o, "ext_id", a->question.ext_id);
-		action_codec_set_opt(o, "text", a->question.text);
-		action_codec_set_opt(o, "from", a->question.from);
-		action_codec_set_opt(o, "org", a->question.org);
-		action_codec_set_opt(o, "country", a->question.country);
-		action_codec_set_opt(o, "lang", a->question.lang);
-		action_codec_set_opt(o, "theme", a->question.theme);
-		json_object_set_new(o, "theme_auto",
-		    json_boolean(a->question.theme_auto));
-		break;
-	case MODEL_ACTION_QUESTION_STATUS:
-		json_object_set_new(o, "question", json_integer(a->target));
-		json_object_set_new(o, "status",
-		    json_string(model_question_status_name(a->status)));
-		break;
-	case MODEL_ACTION_QUESTION_THEME:
-		json_object_set_new(o, "question", json_integer(a->target));
-		action_codec_set_opt(o, "theme", a->theme);
-		break;
-	case MODEL_ACTION_QUESTION_VOTE:
-		json_object_set_new(o, "question", json_integer(a->target));
-		break;
-	default:
-		break;
-	}
-	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(o);
-	if (text == NULL) {
-		fprintf(stderr, "podium: out of memory\n");
-		abort();
-	}
-	return text;
-}
 
 /* Text being generated: one buffer, grown by doubling. */
 struct action_codec_out {
@@ -140,35 +62,64 @@ action_codec_print(void *ctx, const char *s, size_t len)
 	o->p[o->len] = '\0';
 }
 
+/* The generator, and in the second pass a checker of strings. */
+struct action_codec_gen {
+	yajl_gen g;
+	yajl_gen check;  /* NULL in the first pass */
+};
+
+/* Output of the checker: nowhere. */
+static void
+action_codec_discard(void *ctx, const char *s, size_t len)
+{
+	(void)ctx;
+	(void)s;
+	(void)len;
+}
+
 /* Write a member name; true when the generator took it. */
 static bool
-action_codec_gen_key(yajl_gen g, const char *key)
+action_codec_gen_key(struct action_codec_gen *g, const char *key)
 {
-	return yajl_gen_string(g, (const unsigned char *)key, strlen(key)) ==
-	    yajl_gen_status_ok;
+	return yajl_gen_string(g->g, (const unsigned char *)key,
+	    strlen(key)) == yajl_gen_status_ok;
 }
 
 /* Write an integer member. */
 static bool
-action_codec_gen_int(yajl_gen g, const char *key, long long v)
+action_codec_gen_int(struct action_codec_gen *g, const char *key,
+    long long v)
 {
 	return action_codec_gen_key(g, key) &&
-	    yajl_gen_integer(g, v) == yajl_gen_status_ok;
+	    yajl_gen_integer(g->g, v) == yajl_gen_status_ok;
 }
 
-/* Write a string member when the string is not NULL. */
+/*
+ * Write a string member when the string is not NULL; in the second pass,
+ * not when the string is not UTF-8 either.
+ */
 static bool
-action_codec_gen_str(yajl_gen g, const char *key, const char *value)
+action_codec_gen_str(struct action_codec_gen *g, const char *key,
+    const char *value)
 {
+	const unsigned char *v = (const unsigned char *)value;
+
 	if (value == NULL)
 		return true;
-	return action_codec_gen_key(g, key) && yajl_gen_string(g,
-	    (const unsigned char *)value, strlen(value)) == yajl_gen_status_ok;
+	if (g->check != NULL) {
+		yajl_gen_reset(g->check, NULL);
+		if (yajl_gen_string(g->check, v, strlen(value)) !=
+		    yajl_gen_status_ok)
+			return true;
+	}
+	return action_codec_gen_key(g, key) &&
+	    yajl_gen_string(g->g, v, strlen(value)) == yajl_gen_status_ok;
 }
 
 /* Write the members of an action, names in strcmp order. */
 static bool
-action_codec_gen_members(yajl_gen g, const struct model_action *a)
+action_codec_gen_members(struct action_codec_gen *g,
+    const struct model_action *a)
 {
 	switch (a->type) {
 	case MODEL_ACTION_SPEAKER_ADD:
@@ -199,7 +150,7 @@ action_codec_gen_members(yajl_gen g, const struct model_action *a)
 		    action_codec_gen_str(g, "text", a->question.text) &&
 		    action_codec_gen_str(g, "theme", a->question.theme) &&
 		    action_codec_gen_key(g, "theme_auto") &&
-		    yajl_gen_bool(g, a->question.theme_auto) ==
+		    yajl_gen_bool(g->g, a->question.theme_auto) ==
 		    yajl_gen_status_ok;
 	case MODEL_ACTION_QUESTION_STATUS:
 		return action_codec_gen_int(g, "question", a->target) &&
@@ -215,28 +166,49 @@ action_codec_gen_members(yajl_gen g, const struct model_action *a)
 	}
 }
 
+/*
+ * Generate an action's object into o; false when a string is refused
+ * (first pass only: the second leaves such strings out).
+ */
+static bool
+action_codec_generate(const struct model_action *a, bool skip_invalid,
+    struct action_codec_out *o)
+{
+	struct action_codec_gen g = { yajl_gen_alloc(NULL), NULL };
+	bool ok;
+
+	if (g.g == NULL || (skip_invalid &&
+	    (g.check = yajl_gen_alloc(NULL)) == NULL)) {
+		fprintf(stderr, "podium: out of memory\n");
+		abort();
+	}
+	yajl_gen_config(g.g, yajl_gen_print_callback, action_codec_print, o);
+	yajl_gen_config(g.g, yajl_gen_validate_utf8, 1);
+	if (g.check != NULL) {
+		yajl_gen_config(g.check, yajl_gen_print_callback,
+		    action_codec_discard, NULL);
+		yajl_gen_config(g.check, yajl_gen_validate_utf8, 1);
+	}
+	o->len = 0;
+	ok = yajl_gen_map_open(g.g) == yajl_gen_status_ok &&
+	    action_codec_gen_members(&g, a) &&
+	    yajl_gen_map_close(g.g) == yajl_gen_status_ok;
+	yajl_gen_free(g.g);
+	if (g.check != NULL)
+		yajl_gen_free(g.check);
+	return ok;
+}
+
 /* The arguments of an action as JSON object text. */
 char *
 action_codec_encode(const struct model_action *a)
 {
 	struct action_codec_out o = { NULL, 0, 0 };
-	yajl_gen g = yajl_gen_alloc(NULL);
-	bool ok;
 
-	if (g == NULL) {
-		fprintf(stderr, "podium: out of memory\n");
+	if (!action_codec_generate(a, false, &o) &&
+	    !action_codec_generate(a, true, &o)) {
+		fprintf(stderr, "podium: cannot encode an action\n");
 		abort();
-	}
-	yajl_gen_config(g, yajl_gen_print_callback, action_codec_print, &o);
-	yajl_gen_config(g, yajl_gen_validate_utf8, 1);
-	ok = yajl_gen_map_open(g) == yajl_gen_status_ok &&
-	    action_codec_gen_members(g, a) &&
-	    yajl_gen_map_close(g) == yajl_gen_status_ok;
-	yajl_gen_free(g);
-	if (!ok) {
-		/* Not valid UTF-8 somewhere: jansson leaves that member out. */
-		free(o.p);
-		return action_codec_encode_tree(a);
 	}
 	return o.p;
 }

@@ -1882,15 +1882,16 @@ learned_pick(const struct classify *c, const struct text *t,
     const char *lang, const double *score, double o, double *confidence)
 {
 	double lp[THEMES_MAX], v[THEMES_MAX], sum = 0.0, second;
-	int theme, best = 0;
+	int theme, best = c->fallback;
 
 	learned_posterior(c, t, lang, lp);
-	for (theme = 0; theme < c->nthemes; theme++) {
+	for (theme = 0; theme < c->nthemes; theme++)
 		v[theme] = (theme == c->fallback ? o : score[theme]) +
 		    c->tune.learn_weight * lp[theme];
+	/* Ties, as when nothing is known of the text, go to the fallback. */
+	for (theme = 0; theme < c->nthemes; theme++)
 		if (v[theme] > v[best])
 			best = theme;
-	}
 	second = -HUGE_VAL;
 	for (theme = 0; theme < c->nthemes; theme++) {
 		sum += exp(v[theme] - v[best]);

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "text.h"
 #include "timefmt.h"
@@ -1079,12 +1080,21 @@ static int
 example_file(struct event_holder *h, const char *path, char **cause)
 {
 	FILE *f = fopen(path, "rb");
+	struct stat st;
 	int rc;
 
 	if (f == NULL) {
 		*cause = xasprintf("cannot open the theme examples file %s: "
 		    "%s; check theme_examples in the event file", path,
 		    strerror(errno));
+		return -1;
+	}
+	/* Refused before reading: a line is read whole before its check. */
+	if (fstat(fileno(f), &st) == 0 && st.st_size > 2 * EXAMPLES_BYTES_MAX) {
+		*cause = xasprintf("%s: the file is larger than %d bytes, more "
+		    "than the examples may hold in all; list a smaller file",
+		    path, 2 * EXAMPLES_BYTES_MAX);
+		fclose(f);
 		return -1;
 	}
 	rc = example_stream(h, f, path, cause);
@@ -1167,19 +1177,27 @@ event_add_examples(struct event_file *ef, const char *text, char **cause)
 	int rc;
 
 	if (ef->event.nthemes == 0) {
-		*cause = xasprintf("the stored theme examples have no themes "
-		    "to belong to; the database is damaged");
+		*cause = xasprintf("the theme examples stored in the database "
+		    "have no themes to belong to: the database is damaged; "
+		    "run `podium verify` on it and start from a copy");
 		return -1;
 	}
 	f = fmemopen((void *)text, strlen(text), "r");
 	if (f == NULL) {
-		*cause = xasprintf("cannot read the stored theme examples: %s",
-		    strerror(errno));
+		*cause = xasprintf("cannot read the theme examples stored in "
+		    "the database: %s; try again", strerror(errno));
 		return -1;
 	}
 	rc = example_stream(h, f, "the theme examples stored in the database",
 	    cause);
 	fclose(f);
+	if (rc != 0) {
+		char *why = *cause;
+
+		*cause = xasprintf("%s; the database is damaged: run `podium "
+		    "verify` on it and start from a copy", why);
+		free(why);
+	}
 	if (rc == 0) {
 		ef->event.examples = h->examples;
 		ef->event.nexamples = h->nexamples;

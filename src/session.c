@@ -330,7 +330,9 @@ session_open(struct session **out, const struct session_options *o,
 		s->event = event_parse(text, strlen(text), cause);
 		if (s->event == NULL)
 			goto fail;
-		examples = store_meta_get(s->store, "theme_examples");
+		/* Only a writer classifies: readers never need the examples. */
+		examples = o->writable ?
+		    store_meta_get(s->store, "theme_examples") : NULL;
 		if (examples != NULL && examples[0] != '\0' &&
 		    event_add_examples(s->event, examples, cause) != 0)
 			goto fail;

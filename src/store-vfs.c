@@ -8,14 +8,23 @@
  * on in one write when SQLite next does anything else with that file
  * (sync, read, size, truncate, file control, close), so a commit of ten
  * pages makes one system call instead of twenty. What reaches the file,
- * and when it is synced, is unchanged: nothing is acknowledged before the
- * sync, and a failed write is reported by the call that flushed it (the
- * sync), so the commit fails as it would have. The database file and
- * every other call go straight through.
+ * and when it is synced, is unchanged. A failed write is reported by the
+ * call that flushed it, and again by the next sync if that call was one
+ * whose result SQLite does not look at (a close, a file-control hint):
+ * so the commit whose frames were lost fails, as it would have.
  *
- * The real VFS is the process's default one at the time a file is opened
- * (a test's fault-injecting VFS too, tests/reliability/test-powerloss.c),
- * looked up at each call; the shim itself is never the default.
+ * This relies on every commit ending in a sync of the log, which SQLite
+ * does with synchronous=FULL (store.c sets it on the writer before
+ * anything is written; the writer is the only connection opened through
+ * the shim): only after that sync does SQLite publish the new frames in
+ * the wal-index, so no reader, in this process or another, is told of
+ * frames still in the buffer.
+ *
+ * A file keeps the VFS that was the process's default when it was opened
+ * (a test's fault-injecting VFS too, tests/reliability/test-powerloss.c);
+ * the calls that concern no open file (delete, access, full path, time,
+ * randomness) go to the default of the moment. The shim itself is never
+ * the default.
  */
 #include "store-vfs.h"
 
@@ -36,6 +45,7 @@ struct store_vfs_file {
 	sqlite3_file base;      /* what SQLite holds; pMethods is ours */
 	sqlite3_file *real;     /* the same file opened by the real VFS */
 	bool log;               /* the write-ahead log: writes are gathered */
+	int err;                /* a failed flush not reported yet, or 0 */
 	char *buf;              /* gathered bytes, for the file at off */
 	size_t len;
 	size_t cap;
@@ -54,7 +64,10 @@ store_vfs_real(void)
 	return sqlite3_vfs_find(NULL);
 }
 
-/* Write what was gathered; the real VFS's result. */
+/*
+ * Write what was gathered; the real VFS's result, also kept for the next
+ * sync (the bytes are gone: the commit they belong to must fail).
+ */
 static int
 store_vfs_flush(struct store_vfs_file *f)
 {
@@ -64,6 +77,8 @@ store_vfs_flush(struct store_vfs_file *f)
 		return SQLITE_OK;
 	rc = f->real->pMethods->xWrite(f->real, f->buf, (int)f->len, f->off);
 	f->len = 0;
+	if (rc != SQLITE_OK)
+		f->err = rc;
 	return rc;
 }
 
@@ -145,13 +160,19 @@ store_vfs_truncate(sqlite3_file *file, sqlite3_int64 size)
 	return f->real->pMethods->xTruncate(f->real, size);
 }
 
-/* Sync: write what was gathered, then sync; a failed write fails it. */
+/*
+ * Sync: write what was gathered, then sync; a failed write since the last
+ * sync fails it (once).
+ */
 static int
 store_vfs_sync(sqlite3_file *file, int flags)
 {
 	struct store_vfs_file *f = (struct store_vfs_file *)file;
-	int rc = store_vfs_flush(f);
+	int rc;
 
+	(void)store_vfs_flush(f);
+	rc = f->err;
+	f->err = 0;
 	if (rc != SQLITE_OK)
 		return rc;
 	return f->real->pMethods->xSync(f->real, flags);
@@ -197,17 +218,17 @@ store_vfs_check_reserved(sqlite3_file *file, int *out)
 }
 
 /*
- * File controls, after writing what was gathered (the last errno, the
- * size hints and the like must see the file as SQLite wrote it).
+ * File controls, after writing what was gathered (size hints and the
+ * like must see the file as SQLite wrote it); a failed write is kept for
+ * the next sync, and the control still goes through (the last errno is
+ * then the failed write's).
  */
 static int
 store_vfs_file_control(sqlite3_file *file, int op, void *arg)
 {
 	struct store_vfs_file *f = (struct store_vfs_file *)file;
-	int rc = store_vfs_flush(f);
 
-	if (rc != SQLITE_OK)
-		return rc;
+	(void)store_vfs_flush(f);
 	return f->real->pMethods->xFileControl(f->real, op, arg);
 }
 

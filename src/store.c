@@ -699,6 +699,9 @@ store_setup_writer(struct store *s, char **cause)
 	 * synchronous=FULL: in WAL mode NORMAL does not sync the log at each
 	 * commit, so a power loss could lose actions the chair was already
 	 * told were saved. Each acknowledgement must survive power loss.
+	 * The writer's VFS shim (store-vfs.c) relies on it too: its gathered
+	 * log writes reach the file at that sync, before SQLite tells any
+	 * reader of the new frames.
 	 */
 	/*
 	 * cache_size: the writer reads the journal once at start and then

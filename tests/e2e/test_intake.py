@@ -26,6 +26,13 @@ def ask(s, f, obj):
     return json.loads(line)
 
 
+def cpu_ticks(pid):
+    """User and system CPU time of a process, in clock ticks."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def test(wd, consoles):
     db = wd.db
     c = Console(["chair", "--db", db], 120, 40, workdir=wd)
@@ -142,6 +149,15 @@ def test(wd, consoles):
     c.keys("]")
     wait_until(lambda: state(db)["segment"] is not None, 4, "console alive")
     lazy.close()
+
+    # After the bursts the console goes idle again: a loop left polling
+    # without sleeping would use the whole 2 s of a core.
+    pid = c.pid()
+    time.sleep(0.5)
+    ticks0 = cpu_ticks(pid)
+    time.sleep(2.0)
+    used = cpu_ticks(pid) - ticks0
+    check(used < 50, "idle after the bursts: %d ticks of CPU in 2 s" % used)
 
     # podium ask prints the stored id; a refusal exits 1.
     rc, out, err = run(["ask", "--db", db, "--from", "Ana", "--lang", "es",

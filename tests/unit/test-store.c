@@ -26,9 +26,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -452,6 +454,86 @@ test_undone(void **state)
 	walk(s, &seen);
 	assert_false(seen.undone[1]);
 	store_close(s);
+}
+
+/*
+ * Append rows while the log cannot grow (RLIMIT_FSIZE at its size: the
+ * writes past it fail with EFBIG); the append must fail and store
+ * nothing. Returns how many rows the journal holds after a reopen.
+ */
+static size_t
+append_unwritable(const char *path, int64_t first, size_t n,
+    const char *args)
+{
+	struct store_row *rows = calloc(n, sizeof *rows);
+	char wal[600], *cause = NULL;
+	struct rlimit old, lim;
+	struct store *s;
+	struct seen seen;
+	struct stat st;
+
+	assert_non_null(rows);
+	for (size_t i = 0; i < n; i++) {
+		rows[i] = row(first + (int64_t)i, "question_add", NULL);
+		rows[i].args = args;
+	}
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	s = open_ok(path, STORE_READ_WRITE);
+	assert_int_equal(stat(wal, &st), 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = (rlim_t)st.st_size;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	assert_int_equal(store_append(s, rows, n, &cause), -1);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	assert_non_null(cause);
+	free(cause);
+	store_close(s);
+	free(rows);
+	s = open_ok(path, STORE_READ_WRITE);
+	walk(s, &seen);
+	store_close(s);
+	return seen.n;
+}
+
+/*
+ * The writer's VFS shim gathers a commit's log writes and writes them at
+ * the sync (store-vfs.c): a write that fails there, or while gathering a
+ * large commit, fails the commit, which is not stored; later commits are.
+ */
+static void
+test_log_write_fails(void **state)
+{
+	struct store_row rows[10];
+	char path[512], *cause = NULL, big[600];
+	struct store *s;
+	struct seen seen;
+	void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+
+	(void)state;
+	tpath(path, sizeof path, "unwritable-log.db");
+	for (int i = 0; i < 10; i++)
+		rows[i] = row(i + 1, "question_add", NULL);
+	s = open_ok(path, STORE_READ_WRITE);
+	assert_int_equal(store_create_event(s, "{}", rows, 10, &cause), 0);
+	store_close(s);
+	/* A small commit: its frames are written at the sync. */
+	assert_int_equal(append_unwritable(path, 11, 8, "{\"n\":1}"), 10);
+	/* A large one: written while gathering, 64 KiB at a time. */
+	memset(big, 'x', sizeof big - 1);
+	big[0] = '"';
+	big[sizeof big - 2] = '"';
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(append_unwritable(path, 11, 500, big), 10);
+	/* And the log takes commits again. */
+	s = open_ok(path, STORE_READ_WRITE);
+	for (int i = 0; i < 8; i++)
+		rows[i] = row(11 + i, "question_add", NULL);
+	assert_int_equal(store_append(s, rows, 8, &cause), 0);
+	walk(s, &seen);
+	assert_int_equal(seen.n, 18);
+	store_close(s);
+	signal(SIGXFSZ, was);
 }
 
 /* A thousand rows go in with one call and come back in order. */
@@ -1185,6 +1267,7 @@ main(void)
 		cmocka_unit_test(test_meta),
 		cmocka_unit_test(test_undone),
 		cmocka_unit_test(test_append_many),
+		cmocka_unit_test(test_log_write_fails),
 		cmocka_unit_test(test_ext_id),
 		cmocka_unit_test(test_newer_schema),
 		cmocka_unit_test(test_garbage),
