@@ -219,6 +219,20 @@ test_valid_utf8(void **state)
 	assert_false(text_valid_utf8("a\0b", 3));
 	/* Only len bytes count: a sequence cut by len is incomplete. */
 	assert_false(text_valid_utf8("\xc3\xa9", 1));
+	/* Past the decoder's chunk of 256 characters, a fault still counts. */
+	{
+		char long_text[2 * 600 + 8];
+
+		for (int i = 0; i < 600; i++)
+			memcpy(long_text + 2 * i, "\xd8\xa7", 2);  /* alef */
+		assert_true(text_valid_utf8(long_text, 1200));
+		long_text[1100] = '\xff';
+		assert_false(text_valid_utf8(long_text, 1200));
+		long_text[1100] = '\xd8';
+		assert_false(text_valid_utf8(long_text, 1199));
+		memcpy(long_text + 1200, "\xf4\x90\x80\x80", 4);
+		assert_false(text_valid_utf8(long_text, 1204));
+	}
 	assert_int_equal(text_length_utf8(
 	    "h\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80"), 4);
 	assert_int_equal(text_length_utf8(""), 0);
