@@ -154,6 +154,7 @@ struct server_intake {
 	uv_timer_t warm;             /* builds the classifier after the first frame */
 	uint64_t answered;           /* batches answered so far */
 	uint64_t started;            /* batches started so far */
+	char readbuf[64 * 1024];     /* every connection's reads land here */
 	uint64_t gather_until;       /* uv_hrtime() when the gathering ends, or 0 */
 	struct intake_conn *conns;
 	size_t nconns;
@@ -372,13 +373,19 @@ server_intake_feed(struct intake_conn *c, const char *data, size_t n)
 	}
 }
 
-/* Read buffers come from malloc and are freed after each read. */
+/*
+ * Every read lands in the server's one read buffer: the read callback
+ * runs right after, on the same thread, and keeps nothing of it (an
+ * unfinished line is copied into its connection).
+ */
 static void
 server_intake_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
-	(void)h;
-	buf->base = server_intake_xalloc(NULL, suggested);
-	buf->len = suggested;
+	struct intake_conn *c = h->data;
+
+	(void)suggested;
+	buf->base = c->srv->readbuf;
+	buf->len = sizeof c->srv->readbuf;
 }
 
 /* Bytes from a client. */
@@ -391,7 +398,7 @@ server_intake_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		server_intake_feed(c, buf->base, (size_t)nread);
 	else if (nread < 0)
 		server_intake_conn_close(c);  /* EOF, ECONNRESET: replies dropped */
-	free(buf->base);
+	(void)buf;  /* the server's read buffer */
 	if (!c->closed && c->srv->queue.n > SERVER_INTAKE_PENDING_MAX &&
 	    c->reading) {
 		/* Too much queued: wait for the next flush before reading on. */
