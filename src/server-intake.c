@@ -452,12 +452,18 @@ server_intake_out(struct intake_conn *c, const char *reply)
 	c->outlen += n;
 }
 
-/* Send what was gathered for a connection in one write. */
+/*
+ * Send what was gathered for a connection: at once if the socket takes it
+ * all (uv_try_write: no request, no callback, no change to what the loop
+ * polls for -- uv_write costs an epoll_ctl per reply), else the rest in
+ * one queued write.
+ */
 static void
 server_intake_send(struct intake_conn *c)
 {
 	uv_write_t *w;
 	uv_buf_t b;
+	size_t done = 0;
 
 	if (c->outlen == 0)
 		return;
@@ -465,10 +471,26 @@ server_intake_send(struct intake_conn *c)
 		c->outlen = 0;
 		return;
 	}
+	if (uv_stream_get_write_queue_size(&c->h.stream) == 0) {
+		int n;
+
+		b = uv_buf_init(c->out, (unsigned)c->outlen);
+		n = uv_try_write(&c->h.stream, &b, 1);
+		if (n == (int)c->outlen) {
+			c->outlen = 0;
+			return;
+		}
+		if (n < 0 && n != UV_EAGAIN) {
+			c->outlen = 0;
+			server_intake_conn_close(c);  /* EPIPE, ECONNRESET */
+			return;
+		}
+		done = n > 0 ? (size_t)n : 0;
+	}
 	/* The write owns the bytes: the write request and data in one block. */
-	w = server_intake_xalloc(NULL, sizeof *w + c->outlen);
-	memcpy((char *)(w + 1), c->out, c->outlen);
-	b = uv_buf_init((char *)(w + 1), (unsigned)c->outlen);
+	w = server_intake_xalloc(NULL, sizeof *w + c->outlen - done);
+	memcpy((char *)(w + 1), c->out + done, c->outlen - done);
+	b = uv_buf_init((char *)(w + 1), (unsigned)(c->outlen - done));
 	w->data = c;
 	c->outlen = 0;
 	c->pending++;  /* held until the write completes */
