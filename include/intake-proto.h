@@ -11,7 +11,8 @@
  *   {"type":"hello","version":1,"token":"…"}   (TCP: must come first)
  *   → {"ok":true,"id":17}  |  {"ok":false,"error":"text is empty"}
  *
- * Parsing is pure (jansson, no I/O) so it is unit-tested and fuzzed alone.
+ * Parsing is pure (yajl, or jansson for anything unusual; no I/O) so it is
+ * unit-tested and fuzzed alone.
  */
 #ifndef PODIUM_INTAKE_PROTO_H
 #define PODIUM_INTAKE_PROTO_H
@@ -48,7 +49,8 @@ struct intake_request {
 	int64_t question;      /* vote */
 	int version;           /* hello */
 	const char *token;     /* hello */
-	void *json;            /* the parsed document (owns the strings) */
+	void *json;            /* jansson's document (owns the strings), or */
+	char *strings;         /* the strings copied by the quick reader */
 };
 
 /*

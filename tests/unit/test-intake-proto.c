@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "intake-proto.h"
@@ -134,6 +135,103 @@ test_refusals(void **state)
 	}
 }
 
+/*
+ * Lines the quick reader (yajl) and jansson might read differently:
+ * escapes, surrogates, white space, NULs, numbers, nesting, repeats. Each
+ * is taken or refused as jansson alone took or refused it.
+ */
+static void
+test_readers_agree(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *text;    /* accepted: the text read */
+		const char *reason;  /* refused: part of the reason */
+	} cases[] = {
+		{ "{\"type\":\"question\",\"text\":\"caf\\u00e9 \\ud83d\\ude00\"}",
+		  "caf\xc3\xa9 \xf0\x9f\x98\x80", NULL },
+		{ "{\"type\":\"question\",\"text\":\"lone \\ud800\"}", NULL,
+		  "not valid JSON" },
+		{ "{\"type\":\"question\",\"text\":\"pair? \\uD800\\u0041\"}", NULL,
+		  "not valid JSON" },
+		{ "{\"type\":\"question\",\"text\":\"x\"}\f", NULL,
+		  "not valid JSON" },
+		{ "{\"type\":\"question\",\v\"text\":\"x\"}", NULL,
+		  "not valid JSON" },
+		{ "{\"type\":\"question\",\"text\":\"a\\u0000\"}", NULL, "NUL" },
+		{ "{\"type\":\"question\",\"te\\u0000xt\":\"x\"}", NULL, "NUL" },
+		{ "{\"type\":\"question\",\"text\":\"\xc0\xaf\"}", NULL,
+		  "invalid UTF-8" },
+		{ "{\"type\":\"question\",\"text\":\"\xed\xa0\x80\"}", NULL,
+		  "invalid UTF-8" },
+		{ "{\"type\":\"question\",\"text\":\"\xf4\x90\x80\x80\"}", NULL,
+		  "invalid UTF-8" },
+		{ "{\"type\":\"floor\",\"name\":\"n\",\"seconds\":1.5}", NULL,
+		  "'seconds' must be an integer" },
+		{ "{\"type\":\"floor\",\"name\":\"n\",\"seconds\":1e2}", NULL,
+		  "'seconds' must be an integer" },
+		{ "{\"type\":\"vote\",\"question\":9223372036854775808}", NULL,
+		  "not valid JSON" },
+		{ "{\"type\":\"question\",\"text\":\"x\",\"extra\":{\"a\":[1,2]}}",
+		  "x", NULL },
+		{ "{\"type\":\"question\",\"text\":\"x\",\"extra\":{\"a\":1,\"a\":2}}",
+		  NULL, "not valid JSON" },
+		{ "{\"type\":\"question\",\"text\":\"x\",\"extra\":1,\"extra\":1}",
+		  NULL, "not valid JSON" },
+		{ "{\"type\":\"question\",\"text\":\"x\",\"from\":true}", NULL,
+		  "'from' must be a string" },
+		{ "{\"type\":\"question\",\"text\":\"x\",\"from\":null}", "x",
+		  NULL },
+		{ "{\"type\":\"question\",\"text\":\"x\"} {\"type\":\"vote\"}", NULL,
+		  "not valid JSON" },
+		{ "{\"type\":\"question\",\"text\":\"x\",}", NULL,
+		  "not valid JSON" },
+		{ "\"question\"", NULL, "'[' or '{' expected" },
+		{ "17", NULL, "'[' or '{' expected" },
+		{ "{\"type\":\"question\",\"text\":\"x\\/y \\\"q\\\" \\\\ \\t\"}",
+		  "x/y \"q\" \\ \t", NULL },
+		{ "{\"type\":\"question\",\"text\":\"raw \x1b[2J\"}", NULL,
+		  "not valid JSON" },
+		{ "{\"type\":\"question\",\"text\":\"del \x7f ok\"}",
+		  "del \x7f ok", NULL },
+		{ "{\"type\":\"question\",\"text\":\"x\"} /* c */", NULL,
+		  "not valid JSON" },
+	};
+	struct intake_request r;
+	char err[200], line[4096];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		bool ok;
+
+		err[0] = '\0';
+		ok = parse(cases[i].line, &r, err, sizeof err);
+		if (cases[i].text != NULL) {
+			if (!ok)
+				fail_msg("%s: refused: %s", cases[i].line, err);
+			assert_string_equal(r.text, cases[i].text);
+			intake_request_finish(&r);
+		} else {
+			if (ok)
+				fail_msg("accepted: %s", cases[i].line);
+			if (strstr(err, cases[i].reason) == NULL)
+				fail_msg("%s: reason '%s' lacks '%s'", cases[i].line,
+				    err, cases[i].reason);
+			assert_null(r.json);
+			assert_null(r.strings);
+		}
+	}
+	/* More members than the quick reader keeps track of. */
+	strcpy(line, "{\"type\":\"question\",\"text\":\"many\"");
+	for (int k = 0; k < 40; k++)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    ",\"k%d\":%d", k, k);
+	strcat(line, "}");
+	assert_true(parse(line, &r, err, sizeof err));
+	assert_string_equal(r.text, "many");
+	intake_request_finish(&r);
+}
+
 /* Invalid UTF-8 is refused by position. */
 static void
 test_invalid_utf8(void **state)
@@ -209,6 +307,7 @@ main(void)
 		cmocka_unit_test(test_floor_vote_hello),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_readers_agree),
 		cmocka_unit_test(test_text_limit),
 		cmocka_unit_test(test_line_limit),
 		cmocka_unit_test(test_replies),
