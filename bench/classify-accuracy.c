@@ -250,6 +250,20 @@ right(const struct items *it, size_t i)
 	return strcmp(it->v[i].got, it->v[i].theme) == 0;
 }
 
+/* Questions of a set in one language, and how many were answered right. */
+static void
+lang_tally(const struct items *it, int set, const char *lang, size_t *n,
+    size_t *ok)
+{
+	*n = *ok = 0;
+	for (size_t i = 0; i < it->n; i++) {
+		if (!in_set(it, i, set) || strcmp(it->v[i].lang, lang) != 0)
+			continue;
+		(*n)++;
+		*ok += right(it, i);
+	}
+}
+
 /* Classify every question once with c, noting the answers. */
 static void
 classify_all(const struct classify *c, struct items *it, bool no_lang)
@@ -301,14 +315,7 @@ report_languages(const struct items *it, int set)
 	}
 	printf("\n%-8s %6s %8s %9s\n", "lang", "n", "correct", "accuracy");
 	for (j = 0; j < nl; j++) {
-		n = ok = 0;
-		for (i = 0; i < it->n; i++) {
-			if (!in_set(it, i, set) ||
-			    strcmp(it->v[i].lang, langs[j]) != 0)
-				continue;
-			n++;
-			ok += right(it, i);
-		}
+		lang_tally(it, set, langs[j], &n, &ok);
 		printf("%-8s %6zu %8zu %8.1f%%\n", langs[j], n, ok,
 		    percent(ok, n));
 	}
@@ -718,18 +725,11 @@ static void
 learn_row(const char *label, const struct items *it, int set,
     const char *const *langs, size_t nl)
 {
-	size_t i, j, n, ok;
+	size_t j, n, ok;
 
 	printf("  %-22s", label);
 	for (j = 0; j < nl; j++) {
-		n = ok = 0;
-		for (i = 0; i < it->n; i++) {
-			if (!in_set(it, i, set) ||
-			    strcmp(it->v[i].lang, langs[j]) != 0)
-				continue;
-			n++;
-			ok += right(it, i);
-		}
+		lang_tally(it, set, langs[j], &n, &ok);
 		printf(" %5.1f%% (%3zu)", percent(ok, n), n);
 	}
 	ok = count_right(it, set, &n);
