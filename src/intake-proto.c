@@ -83,6 +83,8 @@ struct intake_flat {
 	const char *keys[INTAKE_FLAT_KEYS];
 	size_t key_len[INTAKE_FLAT_KEYS];
 	int nkeys;
+	yajl_handle h;
+	size_t end;                    /* bytes up to the object's close */
 };
 
 /* Write a refusal reason. */
@@ -167,7 +169,11 @@ intake_flat_double(void *ctx, double d)
 	return 0;
 }
 
-/* yajl: a string, kept if it is UTF-8 without NUL (else jansson reads). */
+/*
+ * yajl: a string, kept if it is UTF-8 without NUL by the C library's
+ * standard (yajl lets overlong forms and surrogates through; jansson
+ * does not); else jansson reads the line.
+ */
 static int
 intake_flat_string(void *ctx, const unsigned char *s, size_t n)
 {
@@ -190,7 +196,11 @@ intake_flat_start_map(void *ctx)
 	return ++f->depth == 1;
 }
 
-/* yajl: a member's name; a name seen before is left to jansson. */
+/*
+ * yajl: a member's name; a name seen before, or not UTF-8 by the C
+ * library's standard (yajl lets overlong forms through), is left to
+ * jansson.
+ */
 static int
 intake_flat_key(void *ctx, const unsigned char *s, size_t n)
 {
@@ -200,7 +210,8 @@ intake_flat_key(void *ctx, const unsigned char *s, size_t n)
 	for (int k = 0; k < f->nkeys; k++)
 		if (f->key_len[k] == n && memcmp(f->keys[k], s, n) == 0)
 			return 0;
-	if (f->nkeys == INTAKE_FLAT_KEYS || memchr(s, '\0', n) != NULL)
+	if (f->nkeys == INTAKE_FLAT_KEYS || memchr(s, '\0', n) != NULL ||
+	    !text_valid_utf8((const char *)s, n))
 		return 0;
 	copy = intake_flat_copy(f, s, n);
 	if (copy == NULL)
@@ -214,13 +225,14 @@ intake_flat_key(void *ctx, const unsigned char *s, size_t n)
 	return 1;
 }
 
-/* yajl: the object closes. */
+/* yajl: the object closes; where, to look at what follows it. */
 static int
 intake_flat_end_map(void *ctx)
 {
 	struct intake_flat *f = ctx;
 
-	f->depth--;
+	if (--f->depth == 0)
+		f->end = yajl_get_bytes_consumed(f->h);
 	return 1;
 }
 
@@ -290,10 +302,18 @@ intake_read_flat(const char *line, size_t len, struct intake_value *v,
 		fprintf(stderr, "podium: out of memory\n");
 		abort();
 	}
+	f.h = h;
 	ok = yajl_parse(h, (const unsigned char *)line, len) ==
 	    yajl_status_ok && yajl_complete_parse(h) == yajl_status_ok &&
-	    f.depth == 0 && f.used > 0;
+	    f.depth == 0 && f.used > 0 && f.end > 0 && f.end <= len;
 	yajl_free(h);
+	/*
+	 * Only white space after the object: yajl takes an unfinished token
+	 * there (a string never closed) for the end of the input.
+	 */
+	for (size_t i = f.end; ok && i < len; i++)
+		ok = line[i] == ' ' || line[i] == '\t' || line[i] == '\r' ||
+		    line[i] == '\n';
 	if (!ok) {
 		free(f.strings);
 		return false;

@@ -8,7 +8,11 @@
  * valid UTF-8 without NUL. A refused one must have a reason, and the
  * reply line the server would send for it must be one valid JSON line
  * carrying that reason made inert (text_inert_utf8(): the server writes
- * it back to the sender, who may print it).
+ * it back to the sender, who may print it). Either way jansson alone
+ * (which read every line before the quick yajl reader came) must agree:
+ * an accepted line is a JSON object to jansson, whose string members are
+ * the request's strings, and a line jansson takes as an object with the
+ * members typed right is not refused for its JSON.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -73,6 +77,42 @@ fuzz_accepted(const struct intake_request *r)
 	}
 }
 
+/*
+ * A string the request read is jansson's member of that name (a member
+ * its type does not read stays NULL in the request, whatever it holds).
+ */
+static void
+fuzz_same(json_t *o, const char *key, const char *got)
+{
+	json_t *m = json_object_get(o, key);
+
+	if (got != NULL)
+		FUZZ_CHECK(json_is_string(m) &&
+		    strcmp(json_string_value(m), got) == 0);
+}
+
+/* jansson reads an accepted line as the request it became. */
+static void
+fuzz_jansson_agrees(const uint8_t *data, size_t size,
+    const struct intake_request *r)
+{
+	json_t *o = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES,
+	    NULL);
+
+	FUZZ_CHECK(json_is_object(o));
+	fuzz_same(o, "id", r->ext_id);
+	fuzz_same(o, "text", r->text);
+	fuzz_same(o, "from", r->from);
+	fuzz_same(o, "org", r->org);
+	fuzz_same(o, "country", r->country);
+	fuzz_same(o, "lang", r->lang);
+	fuzz_same(o, "theme", r->theme);
+	fuzz_same(o, "ts", r->ts);
+	fuzz_same(o, "name", r->name);
+	fuzz_same(o, "token", r->token);
+	json_decref(o);
+}
+
 /* Parse one line and check what comes out, accepted or refused. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -85,6 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(err, 0x5a, sizeof err);
 	if (intake_parse((const char *)data, size, &req, err, sizeof err)) {
 		fuzz_accepted(&req);
+		fuzz_jansson_agrees(data, size, &req);
 		intake_request_finish(&req);
 		intake_request_finish(&req);
 		reply = intake_reply_ok(req.question > 0 ? req.question : 1);
@@ -94,7 +135,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(reply);
 		return 0;
 	}
-	FUZZ_CHECK(req.json == NULL);
+	FUZZ_CHECK(req.json == NULL && req.strings == NULL);
+	/* A line jansson cannot read is refused by jansson's words. */
+	o = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
+	if (o == NULL && size <= INTAKE_LINE_MAX)
+		FUZZ_CHECK(strncmp(err, "not valid JSON", 14) == 0 ||
+		    strncmp(err, "invalid UTF-8", 13) == 0 ||
+		    strncmp(err, "NUL characters", 14) == 0);
+	json_decref(o);
 	FUZZ_CHECK(memchr(err, '\0', sizeof err) != NULL);
 	FUZZ_CHECK(err[0] != '\0');
 	/*
