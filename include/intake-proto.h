@@ -11,8 +11,9 @@
  *   {"type":"hello","version":1,"token":"…"}   (TCP: must come first)
  *   → {"ok":true,"id":17}  |  {"ok":false,"error":"text is empty"}
  *
- * Parsing is pure (yajl, or jansson for anything unusual; no I/O) so it is
- * unit-tested and fuzzed alone.
+ * Parsing is pure (yajl, or jansson for anything unusual; no I/O but the
+ * C library's loading of the C.UTF-8 locale once) so it is unit-tested and
+ * fuzzed alone.
  */
 #ifndef PODIUM_INTAKE_PROTO_H
 #define PODIUM_INTAKE_PROTO_H

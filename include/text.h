@@ -60,4 +60,11 @@ bool text_valid_utf8(const char *s, size_t len);
 /* Number of Unicode characters in valid UTF-8 text. */
 size_t text_length_utf8(const char *s);
 
+/*
+ * Whether text_valid_utf8() decodes under C.UTF-8 (true wherever that
+ * locale exists) rather than the process locale, which might take any
+ * byte for a character.
+ */
+bool text_utf8_strict(void);
+
 #endif /* PODIUM_TEXT_H */

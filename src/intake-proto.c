@@ -5,13 +5,17 @@
  * request may have, which is then checked member by member (types,
  * limits), so a refused line never stores anything half-way:
  *  - the usual line, one flat object of strings, integers, booleans and
- *    nulls with no key twice, is read with yajl's event parser, its
- *    strings copied into one block the request owns; every string must be
- *    valid UTF-8 (text_valid_utf8) without NUL;
- *  - anything else -- a syntax error, a nested or repeated member, a
- *    fraction, bytes that are not UTF-8, a NUL -- is read again by
- *    jansson, whose errors become the reasons ("invalid UTF-8 at byte 9",
- *    "NUL characters are not allowed", "not valid JSON: ... (column 3)").
+ *    nulls with no key twice and nothing but white space after it, is
+ *    read with yajl's event parser, its strings copied into one block the
+ *    request owns; every key and string must be valid UTF-8
+ *    (text_valid_utf8, under C.UTF-8) without NUL;
+ *  - anything else is read again by jansson, whose errors become the
+ *    reasons ("invalid UTF-8 at byte 9", "NUL characters are not
+ *    allowed", "not valid JSON: ... (column 3)"): a syntax error, a
+ *    non-object or an empty one, a nested or repeated member, more than
+ *    32 members, a fraction or exponent, an integer out of range, bytes
+ *    that are not UTF-8, a NUL, any \uDxxx escape, a form feed or
+ *    vertical tab, non-ASCII text where C.UTF-8 is missing.
  * So what reaches the session is always valid text, and a refusal says
  * the same whichever way the line was read. The first way is for speed:
  * jansson builds a tree with an allocation per value, a tenth of the
@@ -83,6 +87,7 @@ struct intake_flat {
 	const char *keys[INTAKE_FLAT_KEYS];
 	size_t key_len[INTAKE_FLAT_KEYS];
 	int nkeys;
+	bool strict;                   /* text_utf8_strict(): C.UTF-8 checks */
 	yajl_handle h;
 	size_t end;                    /* bytes up to the object's close */
 };
@@ -106,6 +111,27 @@ intake_chars(const char *s)
 			n++;
 	}
 	return n;
+}
+
+/*
+ * Whether the quick reader may keep n bytes of text: no NUL, and valid
+ * UTF-8 by the C library under C.UTF-8 (without it, only ASCII: the
+ * process locale might take any byte for a character; jansson reads the
+ * rest).
+ */
+static bool
+intake_flat_text(const struct intake_flat *f, const unsigned char *s,
+    size_t n)
+{
+	if (memchr(s, '\0', n) != NULL)
+		return false;
+	if (!f->strict) {
+		for (size_t i = 0; i < n; i++)
+			if (s[i] >= 0x80)
+				return false;
+		return true;
+	}
+	return text_valid_utf8((const char *)s, n);
 }
 
 /* Copy n bytes and a NUL into the strings block (sized to the line). */
@@ -180,8 +206,7 @@ intake_flat_string(void *ctx, const unsigned char *s, size_t n)
 	struct intake_flat *f = ctx;
 	const char *copy;
 
-	if (memchr(s, '\0', n) != NULL ||
-	    !text_valid_utf8((const char *)s, n))
+	if (!intake_flat_text(f, s, n))
 		return 0;
 	copy = intake_flat_copy(f, s, n);
 	return copy != NULL && intake_flat_value(f, KIND_STRING, copy, 0);
@@ -210,8 +235,7 @@ intake_flat_key(void *ctx, const unsigned char *s, size_t n)
 	for (int k = 0; k < f->nkeys; k++)
 		if (f->key_len[k] == n && memcmp(f->keys[k], s, n) == 0)
 			return 0;
-	if (f->nkeys == INTAKE_FLAT_KEYS || memchr(s, '\0', n) != NULL ||
-	    !text_valid_utf8((const char *)s, n))
+	if (f->nkeys == INTAKE_FLAT_KEYS || !intake_flat_text(f, s, n))
 		return 0;
 	copy = intake_flat_copy(f, s, n);
 	if (copy == NULL)
@@ -257,9 +281,10 @@ static const yajl_callbacks intake_flat_events = {
 };
 
 /*
- * Whether yajl reads a line as jansson would. yajl takes a form feed and a
- * vertical tab as white space, turns a lone \uD800-\uDBFF escape into "?"
- * and pairs it with any escape that follows: such lines are jansson's
+ * Whether a line may go to yajl at all (the callbacks and the check of
+ * what follows the object turn away the rest). yajl takes a form feed and
+ * a vertical tab as white space, turns a lone \uD800-\uDBFF escape into
+ * "?" and pairs it with any escape that follows: such lines are jansson's
  * (any \uDxxx, to keep the test simple).
  */
 static bool
@@ -295,6 +320,7 @@ intake_read_flat(const char *line, size_t len, struct intake_value *v,
 		return false;
 	memset(&f, 0, sizeof f);
 	f.key = -1;
+	f.strict = text_utf8_strict();
 	f.cap = len + 1;
 	f.strings = malloc(f.cap);
 	h = yajl_alloc(&intake_flat_events, NULL, &f);

@@ -80,6 +80,7 @@
 #define SERVER_INTAKE_PENDING_MAX 100000        /* queued lines, all clients */
 #define SERVER_INTAKE_WORKER_MIN 32             /* items: smaller commit inline */
 #define SERVER_INTAKE_GATHER_NS 200000          /* longest wait for answered clients */
+#define SERVER_INTAKE_READ_BYTES (64 * 1024)    /* one read from a client */
 #define SERVER_INTAKE_GATHER_FDS 64             /* clients waited for at most */
 
 struct server_intake;
@@ -154,7 +155,7 @@ struct server_intake {
 	uv_timer_t warm;             /* builds the classifier after the first frame */
 	uint64_t answered;           /* batches answered so far */
 	uint64_t started;            /* batches started so far */
-	char readbuf[64 * 1024];     /* every connection's reads land here */
+	char readbuf[SERVER_INTAKE_READ_BYTES]; /* every connection's reads */
 	uint64_t gather_until;       /* uv_hrtime() when the gathering ends, or 0 */
 	struct intake_conn *conns;
 	size_t nconns;
@@ -398,7 +399,6 @@ server_intake_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		server_intake_feed(c, buf->base, (size_t)nread);
 	else if (nread < 0)
 		server_intake_conn_close(c);  /* EOF, ECONNRESET: replies dropped */
-	(void)buf;  /* the server's read buffer */
 	if (!c->closed && c->srv->queue.n > SERVER_INTAKE_PENDING_MAX &&
 	    c->reading) {
 		/* Too much queued: wait for the next flush before reading on. */
@@ -554,9 +554,10 @@ server_intake_send_all(struct server_intake *srv)
 	for (c = srv->conns; c != NULL;) {
 		struct intake_conn *next = c->next;
 
+		/* Below the low mark, as the write callback resumes it. */
 		if (c->paused && c->reading == false &&
 		    uv_stream_get_write_queue_size(&c->h.stream) <
-		    SERVER_INTAKE_HIGH_WATER)
+		    SERVER_INTAKE_LOW_WATER)
 			server_intake_resume(c);
 		server_intake_conn_free(c);
 		c = next;

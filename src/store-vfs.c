@@ -9,9 +9,10 @@
  * (sync, read, size, truncate, file control, close), so a commit of ten
  * pages makes one system call instead of twenty. What reaches the file,
  * and when it is synced, is unchanged. A failed write is reported by the
- * call that flushed it, and again by the next sync if that call was one
- * whose result SQLite does not look at (a close, a file-control hint):
- * so the commit whose frames were lost fails, as it would have.
+ * call that flushed it, and again by the next sync if that call was a
+ * file control (SQLite does not look at the result of its hints): so the
+ * commit whose frames were lost fails, as it would have, and only that
+ * one.
  *
  * This relies on every commit ending in a sync of the log, which SQLite
  * does with synchronous=FULL (store.c sets it on the writer before
@@ -45,7 +46,7 @@ struct store_vfs_file {
 	sqlite3_file base;      /* what SQLite holds; pMethods is ours */
 	sqlite3_file *real;     /* the same file opened by the real VFS */
 	bool log;               /* the write-ahead log: writes are gathered */
-	int err;                /* a failed flush not reported yet, or 0 */
+	int err;                /* a failed flush in a file control, or 0 */
 	char *buf;              /* gathered bytes, for the file at off */
 	size_t len;
 	size_t cap;
@@ -64,10 +65,7 @@ store_vfs_real(void)
 	return sqlite3_vfs_find(NULL);
 }
 
-/*
- * Write what was gathered; the real VFS's result, also kept for the next
- * sync (the bytes are gone: the commit they belong to must fail).
- */
+/* Write what was gathered; the real VFS's result. */
 static int
 store_vfs_flush(struct store_vfs_file *f)
 {
@@ -77,8 +75,6 @@ store_vfs_flush(struct store_vfs_file *f)
 		return SQLITE_OK;
 	rc = f->real->pMethods->xWrite(f->real, f->buf, (int)f->len, f->off);
 	f->len = 0;
-	if (rc != SQLITE_OK)
-		f->err = rc;
 	return rc;
 }
 
@@ -161,17 +157,17 @@ store_vfs_truncate(sqlite3_file *file, sqlite3_int64 size)
 }
 
 /*
- * Sync: write what was gathered, then sync; a failed write since the last
- * sync fails it (once).
+ * Sync: write what was gathered, then sync; a failed write fails it, and
+ * so does one that failed in a file control since the last sync (once).
  */
 static int
 store_vfs_sync(sqlite3_file *file, int flags)
 {
 	struct store_vfs_file *f = (struct store_vfs_file *)file;
-	int rc;
+	int rc = store_vfs_flush(f);
 
-	(void)store_vfs_flush(f);
-	rc = f->err;
+	if (rc == SQLITE_OK)
+		rc = f->err;
 	f->err = 0;
 	if (rc != SQLITE_OK)
 		return rc;
@@ -227,8 +223,10 @@ static int
 store_vfs_file_control(sqlite3_file *file, int op, void *arg)
 {
 	struct store_vfs_file *f = (struct store_vfs_file *)file;
+	int rc = store_vfs_flush(f);
 
-	(void)store_vfs_flush(f);
+	if (rc != SQLITE_OK)
+		f->err = rc;  /* SQLite may not look at this call's result */
 	return f->real->pMethods->xFileControl(f->real, op, arg);
 }
 

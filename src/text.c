@@ -8,11 +8,12 @@
  * only adds up their widths. The views then cut (text_fit) or wrap
  * (text_wrap) the sanitised wide string by display cells and draw it.
  *
- * Decoding (mbrtowc) and widths (wcwidth) come from the C library, always
- * under a C.UTF-8 character type, whatever the process locale is: the
- * stored text is UTF-8 by contract, so a chair whose LANG=C must not see
- * every accent refused by text_valid_utf8(). If C.UTF-8 is missing, the
- * process locale is used as it is.
+ * Decoding (mbrtowc, mbsnrtowcs) and widths (wcwidth) come from the C
+ * library, always under a C.UTF-8 character type, whatever the process
+ * locale is: the stored text is UTF-8 by contract, so a chair whose LANG=C
+ * must not see every accent refused by text_valid_utf8(). If C.UTF-8 is
+ * missing, the process locale is used as it is, and text_utf8_strict()
+ * says so (intake then leaves the checking of non-ASCII text to jansson).
  *
  * What text becomes (so that nothing can move the cursor, change colours,
  * reorder a line or hide characters on the chair's terminal):
@@ -40,6 +41,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Characters decoded per mbsnrtowcs() call in text_valid_utf8(). */
+#define TEXT_VALID_CHUNK 256
 
 /* Placeholders; see the top of the file. */
 #define REPLACEMENT L'\xFFFD'
@@ -412,13 +416,13 @@ text_wrap(const wchar_t *ws, int width,
  * Check that bytes from outside are UTF-8 before they are stored: no NUL,
  * nothing the C library's UTF-8 decoder refuses, nothing past U+10FFFF.
  * ASCII is passed over; the rest is decoded a chunk at a time
- * (mbsnrtowcs: one call per 256 characters rather than one per character,
- * a tenth of the cost on Arabic text).
+ * (mbsnrtowcs: one call per TEXT_VALID_CHUNK characters rather than one
+ * per character, a tenth of the cost on Arabic text).
  */
 bool
 text_valid_utf8(const char *s, size_t len)
 {
-	wchar_t wide[256];
+	wchar_t wide[TEXT_VALID_CHUNK];
 	locale_t old;
 	mbstate_t st;
 	const char *p = s, *end = s + len;
@@ -433,10 +437,14 @@ text_valid_utf8(const char *s, size_t len)
 	old = text_enter();
 	memset(&st, 0, sizeof st);
 	while (ok && p != NULL && p < end) {
-		size_t n = mbsnrtowcs(wide, &p, (size_t)(end - p),
-		    sizeof wide / sizeof wide[0], &st);
+		const char *before = p;
+		/* At most as many bytes as the chunk holds characters: glibc
+		 * looks at every byte it is allowed before converting. */
+		size_t nms = (size_t)(end - p) < 4 * TEXT_VALID_CHUNK ?
+		    (size_t)(end - p) : 4 * TEXT_VALID_CHUNK;
+		size_t n = mbsnrtowcs(wide, &p, nms, TEXT_VALID_CHUNK, &st);
 
-		if (n == (size_t)-1)
+		if (n == (size_t)-1 || (n == 0 && p == before))
 			ok = false;
 		for (size_t i = 0; ok && i < n; i++)
 			ok = (uint32_t)wide[i] <= 0x10FFFF;
@@ -445,6 +453,13 @@ text_valid_utf8(const char *s, size_t len)
 	ok = ok && mbsinit(&st);
 	text_leave(old);
 	return ok;
+}
+
+/* Whether text_valid_utf8() checks under C.UTF-8, not a fallback locale. */
+bool
+text_utf8_strict(void)
+{
+	return text_locale() != (locale_t)0;
 }
 
 /* Count characters, for limits stated in characters rather than bytes. */

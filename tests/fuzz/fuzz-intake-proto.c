@@ -91,6 +91,24 @@ fuzz_same(json_t *o, const char *key, const char *got)
 		    strcmp(json_string_value(m), got) == 0);
 }
 
+/*
+ * A number the request's type read is jansson's member of that name, or
+ * the default when jansson has none (absent or null).
+ */
+static void
+fuzz_same_int(json_t *o, const char *key, bool read, long long got,
+    long long none)
+{
+	json_t *m = json_object_get(o, key);
+
+	if (!read)
+		return;
+	if (m == NULL || json_is_null(m))
+		FUZZ_CHECK(got == none);
+	else
+		FUZZ_CHECK(json_is_integer(m) && json_integer_value(m) == got);
+}
+
 /* jansson reads an accepted line as the request it became. */
 static void
 fuzz_jansson_agrees(const uint8_t *data, size_t size,
@@ -110,6 +128,13 @@ fuzz_jansson_agrees(const uint8_t *data, size_t size,
 	fuzz_same(o, "ts", r->ts);
 	fuzz_same(o, "name", r->name);
 	fuzz_same(o, "token", r->token);
+	fuzz_same(o, "type", r->type == INTAKE_QUESTION ? "question" :
+	    r->type == INTAKE_FLOOR ? "floor" : r->type == INTAKE_VOTE ? "vote" :
+	    "hello");
+	fuzz_same_int(o, "seconds", r->type == INTAKE_FLOOR, r->seconds, 0);
+	fuzz_same_int(o, "segment", r->type == INTAKE_FLOOR, r->segment, -1);
+	fuzz_same_int(o, "question", r->type == INTAKE_VOTE, r->question, 0);
+	fuzz_same_int(o, "version", r->type == INTAKE_HELLO, r->version, 0);
 	json_decref(o);
 }
 
