@@ -777,18 +777,6 @@ cell_done(void *s, size_t len, void *data)
 			keep_cell(r, f, s, len);
 }
 
-/* Whether text is valid UTF-8 with no NUL; plain ASCII, the common case, needs no decoding. */
-static bool
-valid_text(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80 || s[i] == '\0')
-			return text_valid_utf8(s, len);
-	return true;
-}
-
 /* Whether a folded word is in a list of words. */
 static bool
 in_list(const char *word, const char *const *list, size_t n)
@@ -916,7 +904,7 @@ row_problem(struct reader *r, bool *floor, char *why, size_t whysz)
 			what = "holds more than 64 KiB; shorten it";
 		else if (b->len > 0 && memchr(b->s, '\0', b->len) != NULL)
 			what = "holds a NUL byte; remove it";
-		else if (!valid_text(b->s, b->len))
+		else if (!text_valid_utf8(b->s, b->len))
 			what = "is not UTF-8 text; save the file as \"CSV UTF-8\"";
 		if (what != NULL) {
 			column_words(r, f, col, sizeof col);

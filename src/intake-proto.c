@@ -123,15 +123,13 @@ static bool
 intake_flat_text(const struct intake_flat *f, const unsigned char *s,
     size_t n)
 {
-	if (memchr(s, '\0', n) != NULL)
-		return false;
 	if (!f->strict) {
 		for (size_t i = 0; i < n; i++)
-			if (s[i] >= 0x80)
+			if (s[i] >= 0x80 || s[i] == '\0')
 				return false;
 		return true;
 	}
-	return text_valid_utf8((const char *)s, n);
+	return text_valid_utf8((const char *)s, n);  /* refuses NUL too */
 }
 
 /* Copy n bytes and a NUL into the strings block (sized to the line). */

@@ -507,17 +507,6 @@ struct session_pending {
 	enum store_fault fault;  /* its kind */
 };
 
-/* Whether a string is valid UTF-8; plain ASCII needs no decoding. */
-static bool
-session_utf8(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p != '\0' && *p < 0x80)
-		p++;
-	return *p == '\0' || text_valid_utf8(s, strlen(s));
-}
-
 /* Whether every string an action carries is valid UTF-8. */
 static bool
 session_action_utf8(const struct model_action *a)
@@ -538,7 +527,7 @@ session_action_utf8(const struct model_action *a)
 		memcpy(strs, qs, sizeof strs);
 	}
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
-		if (strs[i] != NULL && !session_utf8(strs[i]))
+		if (strs[i] != NULL && !text_valid_utf8(strs[i], strlen(strs[i])))
 			return false;
 	}
 	return true;
